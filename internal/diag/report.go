@@ -1,0 +1,73 @@
+package diag
+
+import (
+	"time"
+
+	"github.com/exdiag/exdiag/internal/inventory"
+)
+
+// Report is the judged result of one run, as every renderer sees it.
+type Report struct {
+	// GeneratedAt is the clock's time when the report was judged.
+	GeneratedAt time.Time
+	// Org is the organisation name, when the URLs came from the directory.
+	Org string
+	// Endpoints has one entry per URL checked, in input order.
+	Endpoints []Endpoint
+	// Certificates are the distinct leaf certificates seen, by thumbprint.
+	Certificates []CertInfo
+	// Findings are sorted: severity (highest first), host, code, address.
+	Findings []Finding
+	// DNSServers are the servers asked.
+	DNSServers []string
+	Summary    Summary
+}
+
+// Summary counts what was checked and found.
+type Summary struct {
+	URLs       int
+	Hosts      int
+	Handshakes int
+	Errors     int
+	Warnings   int
+	Infos      int
+}
+
+// Endpoint is one URL as observed.
+type Endpoint struct {
+	URL    string
+	Scheme string
+	Host   string
+	Port   int
+	// Address is the ip:port connected to; empty when no connection was made.
+	Address string
+	Source  inventory.Source
+	// TLSVersion is the negotiated protocol ("TLS 1.2"); empty without a handshake.
+	TLSVersion string
+	// Leaf is the thumbprint of the leaf served; empty without a certificate.
+	Leaf string
+	// Chain is the served chain, leaf first.
+	Chain []CertInfo
+	// Error describes why no certificate was obtained, if so.
+	Error string
+}
+
+// CertInfo is the summary of a certificate that reports print.
+type CertInfo struct {
+	Subject    string
+	CommonName string
+	// SANs are the DNS and IP subject alternative names, in certificate order.
+	SANs      []string
+	Issuer    string
+	NotBefore time.Time
+	NotAfter  time.Time
+	Serial    string
+	// Thumbprint is the SHA-1 fingerprint in upper-case hex, as
+	// Get-ExchangeCertificate prints it.
+	Thumbprint string
+	// SHA256 is the SHA-256 fingerprint in upper-case hex.
+	SHA256             string
+	SelfSigned         bool
+	KeyAlgorithm       string // "RSA-2048", "ECDSA-P256"
+	SignatureAlgorithm string // "SHA256-RSA"
+}

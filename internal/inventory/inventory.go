@@ -1,0 +1,123 @@
+// Package inventory holds the plain description of an Exchange organisation
+// that exdiag checks: its servers, the URLs they publish and where each URL
+// was read from. It has no dependencies outside the standard library, so the
+// readers (LDAP, LDIF, --url flags, the lab) and the judges (diag, remedy)
+// meet here without importing each other.
+package inventory
+
+// Org is everything exdiag knows about one Exchange organisation.
+type Org struct {
+	// Name is the organisation container's name ("Contoso"); empty when the
+	// URLs came from flags.
+	Name string
+	// ConfigNC is the configuration naming context the data was read from.
+	ConfigNC string
+	// Servers are the Exchange servers, sorted by name.
+	Servers []Server
+	// Endpoints are every URL or host name to check, in discovery order.
+	Endpoints []Endpoint
+	// Providers are the Outlook providers (EXCH, EXPR, WEB).
+	Providers []OutlookProvider
+	// AcceptedDomains are the organisation's accepted SMTP domains.
+	AcceptedDomains []AcceptedDomain
+	// Notes are facts the reader could not turn into endpoints but the admin
+	// must hear about (objects that could not be read, values that are unsafe).
+	Notes []Note
+}
+
+// Server is one Exchange server object (msExchExchangeServer).
+type Server struct {
+	Name    string // NetBIOS-style name, used in every -Identity ("EX01")
+	FQDN    string // from networkAddress ncacn_ip_tcp:
+	DN      string
+	Site    string // AD site name
+	Version Version
+	Roles   Roles
+}
+
+// Endpoint is one URL or host name that Exchange publishes.
+type Endpoint struct {
+	// URL is the value as stored or given, unmodified.
+	URL    string
+	Source Source
+}
+
+// Origin says how an endpoint became known.
+type Origin string
+
+// Origins.
+const (
+	OriginFlag Origin = "flag" // --url
+	OriginLDAP Origin = "ldap"
+	OriginLDIF Origin = "ldif"
+)
+
+// Scope is Internal or External, as in the InternalUrl / ExternalUrl pair.
+type Scope string
+
+// Scopes.
+const (
+	ScopeNone     Scope = ""
+	ScopeInternal Scope = "internal"
+	ScopeExternal Scope = "external"
+)
+
+// Service names the Exchange component an endpoint belongs to.
+type Service string
+
+// Services. The values are stable: they appear in JSON output.
+const (
+	ServiceURL             Service = "url" // given on the command line
+	ServiceAutodiscoverSCP Service = "autodiscover-scp"
+	ServiceEWS             Service = "ews"
+	ServiceOAB             Service = "oab"
+	ServiceUM              Service = "um"
+	ServiceOWA             Service = "owa"
+	ServiceECP             Service = "ecp"
+	ServiceActiveSync      Service = "activesync"
+	ServiceMAPI            Service = "mapi"
+	ServiceAutodiscover    Service = "autodiscover"
+	ServiceOutlookAnywhere Service = "outlook-anywhere"
+	ServicePowerShell      Service = "powershell"
+	ServicePOP3            Service = "pop3"
+	ServiceIMAP4           Service = "imap4"
+	ServiceSMTP            Service = "smtp"
+	ServiceAutodiscoverDNS Service = "autodiscover-dns" // autodiscover.DOMAIN of an accepted domain
+)
+
+// Source says where an endpoint's value lives, so a finding can name the
+// object to change and remedy can build the command that changes it.
+type Source struct {
+	Origin  Origin
+	Service Service
+	Scope   Scope
+	// Server is the owning server's name; empty for organisation-wide values.
+	Server string
+	// Object is the object's name as Exchange cmdlets show it
+	// ("EWS (Default Web Site)", "Default EX01", "EXPR").
+	Object    string
+	DN        string
+	Attribute string
+}
+
+// OutlookProvider is one msExchAutoDiscoverConfig object (EXCH, EXPR, WEB).
+type OutlookProvider struct {
+	Name              string
+	DN                string
+	CertPrincipalName string // msExchAutoDiscoverCertPrincipalName, e.g. "msstd:mail.contoso.com"
+	Server            string // msExchAutoDiscoverServer
+}
+
+// AcceptedDomain is one msExchAcceptedDomain object.
+type AcceptedDomain struct {
+	Name    string // the SMTP domain ("contoso.com", may be "*.contoso.com")
+	Default bool
+	DN      string
+}
+
+// Note is a reader's remark that is not an endpoint.
+type Note struct {
+	Code    string // a finding code, e.g. "ldap-unreadable", "directory-value-unsafe"
+	Message string
+	Source  Source
+}

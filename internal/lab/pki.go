@@ -1,0 +1,195 @@
+// Package lab is the embedded organisation: a certificate authority and the
+// LDAP, DNS and TLS servers that exdiag checks, all on loopback. Tests, the
+// demo and the benchmark run exdiag's real code against it over sockets.
+package lab
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"time"
+)
+
+// CA is a certificate authority of the lab: a root, or an intermediate with
+// its Parent.
+type CA struct {
+	Cert   *x509.Certificate
+	Key    crypto.Signer
+	Parent *CA
+}
+
+// NewRootCA creates a self-signed root valid from notBefore to notAfter.
+func NewRootCA(cn string, notBefore, notAfter time.Time) (*CA, error) {
+	key, err := newKey(0)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := caTemplate(cn, notBefore, notAfter)
+	cert, err := sign(tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		return nil, err
+	}
+	return &CA{Cert: cert, Key: key}, nil
+}
+
+// NewIntermediate creates a CA signed by ca.
+func (ca *CA) NewIntermediate(cn string, notBefore, notAfter time.Time) (*CA, error) {
+	key, err := newKey(0)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := sign(caTemplate(cn, notBefore, notAfter), ca.Cert, key.Public(), ca.Key)
+	if err != nil {
+		return nil, err
+	}
+	return &CA{Cert: cert, Key: key, Parent: ca}, nil
+}
+
+// CertPEM is the CA certificate in PEM form, as --ca-file reads it.
+func (ca *CA) CertPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Cert.Raw})
+}
+
+// LeafSpec describes a server certificate.
+type LeafSpec struct {
+	CommonName string
+	DNSNames   []string
+	IPs        []net.IP
+	NotBefore  time.Time
+	NotAfter   time.Time
+	// RSABits selects an RSA key of that size; 0 means ECDSA P-256.
+	RSABits int
+	// ExtKeyUsage defaults to serverAuth when nil.
+	ExtKeyUsage []x509.ExtKeyUsage
+	// OmitSAN leaves out the subjectAltName extension: the name is only in
+	// the CN, as in certificates made for Outlook 2007-era clients.
+	OmitSAN bool
+	// Serial overrides the random serial number (may be negative).
+	Serial *big.Int
+	// SignatureAlgorithm overrides the default.
+	SignatureAlgorithm x509.SignatureAlgorithm
+}
+
+// Issue signs a leaf with ca. The returned chain holds the leaf followed by
+// every intermediate up to, not including, the root: what a correctly
+// configured server sends.
+func (ca *CA) Issue(spec LeafSpec) (tls.Certificate, error) {
+	key, err := newKey(spec.RSABits)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	leaf, err := sign(leafTemplate(spec), ca.Cert, key.Public(), ca.Key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tc := tls.Certificate{Certificate: [][]byte{leaf.Raw}, PrivateKey: key, Leaf: leaf}
+	for c := ca; c.Parent != nil; c = c.Parent {
+		tc.Certificate = append(tc.Certificate, c.Cert.Raw)
+	}
+	return tc, nil
+}
+
+// SelfSigned makes a certificate signed by its own key.
+func SelfSigned(spec LeafSpec) (tls.Certificate, error) {
+	key, err := newKey(spec.RSABits)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := leafTemplate(spec)
+	tmpl.Issuer = tmpl.Subject
+	leaf, err := sign(tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{leaf.Raw}, PrivateKey: key, Leaf: leaf}, nil
+}
+
+// ExchangeSelfSigned makes the certificate Exchange setup creates on each
+// server: CN = the NetBIOS name, SANs = the NetBIOS name and the FQDN,
+// valid for the given number of years (1 for Exchange 2007 before SP2, 5 after).
+func ExchangeSelfSigned(netbios, fqdn string, notBefore time.Time, years int) (tls.Certificate, error) {
+	return SelfSigned(LeafSpec{
+		CommonName: netbios,
+		DNSNames:   []string{netbios, fqdn},
+		NotBefore:  notBefore,
+		NotAfter:   notBefore.AddDate(years, 0, 0),
+		RSABits:    2048,
+	})
+}
+
+// LeafOnly drops the intermediates from a chain: a server that forgot to
+// install its intermediate certificate.
+func LeafOnly(c tls.Certificate) tls.Certificate {
+	c.Certificate = c.Certificate[:1]
+	return c
+}
+
+func newKey(rsaBits int) (crypto.Signer, error) {
+	if rsaBits > 0 {
+		return rsa.GenerateKey(rand.Reader, rsaBits)
+	}
+	return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+}
+
+func randomSerial() *big.Int {
+	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	if err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return n.Add(n, big.NewInt(1))
+}
+
+func caTemplate(cn string, notBefore, notAfter time.Time) *x509.Certificate {
+	return &x509.Certificate{
+		SerialNumber:          randomSerial(),
+		Subject:               pkix.Name{CommonName: cn, Organization: []string{"exdiag lab"}},
+		NotBefore:             notBefore,
+		NotAfter:              notAfter,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+}
+
+func leafTemplate(spec LeafSpec) *x509.Certificate {
+	eku := spec.ExtKeyUsage
+	if eku == nil {
+		eku = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	}
+	serial := spec.Serial
+	if serial == nil {
+		serial = randomSerial()
+	}
+	t := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: spec.CommonName},
+		NotBefore:             spec.NotBefore,
+		NotAfter:              spec.NotAfter,
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage:           eku,
+		BasicConstraintsValid: true,
+		SignatureAlgorithm:    spec.SignatureAlgorithm,
+	}
+	if !spec.OmitSAN {
+		t.DNSNames = spec.DNSNames
+		t.IPAddresses = spec.IPs
+	}
+	return t
+}
+
+func sign(tmpl, parent *x509.Certificate, pub crypto.PublicKey, key crypto.Signer) (*x509.Certificate, error) {
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, key)
+	if err != nil {
+		return nil, fmt.Errorf("lab: sign %q: %w", tmpl.Subject.CommonName, err)
+	}
+	return x509.ParseCertificate(der)
+}
