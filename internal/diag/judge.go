@@ -1,0 +1,166 @@
+package diag
+
+import (
+	"cmp"
+	"crypto/tls"
+	"slices"
+	"time"
+
+	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/probe"
+)
+
+// Input is everything the rules judge.
+type Input struct {
+	Obs *probe.Observations
+	// Org is the organisation the endpoints came from; nil for --url runs.
+	Org *inventory.Org
+	Now time.Time
+	// WarnDays is the cert-expiring threshold.
+	WarnDays int
+	// Expect holds normalised thumbprints (NormalizeThumbprint) the run
+	// expects every endpoint to serve; empty means no expectation.
+	Expect []string
+}
+
+// Judge applies every rule and returns the report, findings merged (one per
+// code, host and address, listing every URL affected) and sorted.
+func Judge(in Input) *Report {
+	j := &judge{in: in, byKey: map[findingKey]int{}}
+	rep := &Report{GeneratedAt: in.Now.UTC(), DNSServers: in.Obs.DNSServers}
+	if in.Org != nil {
+		rep.Org = in.Org.Name
+	}
+	hosts := map[string]bool{}
+	for _, eo := range in.Obs.Endpoints {
+		rep.Endpoints = append(rep.Endpoints, j.endpoint(eo))
+		if eo.ParseErr == nil {
+			hosts[eo.Target.Host] = true
+		}
+	}
+	rep.Certificates = distinctLeaves(in.Obs)
+	rep.Findings = j.sorted()
+	rep.Summary = Summary{URLs: len(in.Obs.Endpoints), Hosts: len(hosts), Handshakes: len(in.Obs.Handshakes)}
+	for _, f := range rep.Findings {
+		switch f.Severity {
+		case Error:
+			rep.Summary.Errors++
+		case Warning:
+			rep.Summary.Warnings++
+		default:
+			rep.Summary.Infos++
+		}
+	}
+	return rep
+}
+
+type findingKey struct {
+	code          Code
+	host, address string
+	detail        string
+}
+
+type judge struct {
+	in       Input
+	findings []Finding
+	byKey    map[findingKey]int
+}
+
+// add records a finding, merging it into an earlier one with the same key.
+func (j *judge) add(f Finding, detail string, eo probe.EndpointObservation) {
+	k := findingKey{f.Code, f.Host, f.Address, detail}
+	if i, ok := j.byKey[k]; ok {
+		g := &j.findings[i]
+		if !slices.Contains(g.URLs, eo.Endpoint.URL) {
+			g.URLs = append(g.URLs, eo.Endpoint.URL)
+		}
+		if !slices.Contains(g.Sources, eo.Endpoint.Source) {
+			g.Sources = append(g.Sources, eo.Endpoint.Source)
+		}
+		return
+	}
+	f.URLs = []string{eo.Endpoint.URL}
+	f.Sources = []inventory.Source{eo.Endpoint.Source}
+	j.byKey[k] = len(j.findings)
+	j.findings = append(j.findings, f)
+}
+
+func (j *judge) sorted() []Finding {
+	out := slices.Clone(j.findings)
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.Severity, a.Severity),
+			cmp.Compare(a.Host, b.Host),
+			cmp.Compare(a.Code, b.Code),
+			cmp.Compare(a.Address, b.Address),
+		)
+	})
+	return out
+}
+
+// endpoint judges one endpoint and returns its report line.
+func (j *judge) endpoint(eo probe.EndpointObservation) Endpoint {
+	t := eo.Target
+	ep := Endpoint{URL: eo.Endpoint.URL, Scheme: t.Scheme, Host: t.Host, Port: t.Port, Source: eo.Endpoint.Source}
+	if eo.ParseErr != nil {
+		ep.Error = eo.ParseErr.Error()
+		j.urlInvalid(eo)
+		return ep
+	}
+	if t.Plain {
+		j.urlNotHTTPS(eo)
+	}
+	dnsOK := j.dns(eo)
+	if eo.Handshake.Zero() {
+		if !t.Plain && dnsOK {
+			ep.Error = "no address to connect to"
+		} else if !dnsOK {
+			ep.Error = "no DNS record"
+		}
+		return ep
+	}
+	ep.Address = eo.Handshake.Address
+	hs := j.in.Obs.Handshakes[eo.Handshake]
+	if hs == nil {
+		ep.Error = "not probed"
+		return ep
+	}
+	if hs.Err != nil {
+		ep.Error = hs.Err.Error()
+		if len(hs.Chain) == 0 {
+			j.connError(eo, hs)
+			return ep
+		}
+	}
+	if len(hs.Chain) == 0 {
+		ep.Error = "the server sent no certificate"
+		return ep
+	}
+	ep.TLSVersion = tls.VersionName(hs.Version)
+	ep.Leaf = Thumbprint(hs.Chain[0])
+	for _, c := range hs.Chain {
+		ep.Chain = append(ep.Chain, NewCertInfo(c))
+	}
+	j.certificate(eo, hs)
+	return ep
+}
+
+// distinctLeaves lists each leaf certificate seen once, in a stable order.
+func distinctLeaves(obs *probe.Observations) []CertInfo {
+	seen := map[string]bool{}
+	var out []CertInfo
+	for _, hs := range obs.Handshakes {
+		if len(hs.Chain) == 0 {
+			continue
+		}
+		ci := NewCertInfo(hs.Chain[0])
+		if !seen[ci.Thumbprint] {
+			seen[ci.Thumbprint] = true
+			out = append(out, ci)
+		}
+	}
+	slices.SortFunc(out, func(a, b CertInfo) int {
+		return cmp.Or(cmp.Compare(a.CommonName, b.CommonName), cmp.Compare(a.Thumbprint, b.Thumbprint))
+	})
+	return out
+}

@@ -1,0 +1,151 @@
+package diag
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/exdiag/exdiag/internal/probe"
+)
+
+// certificate applies the certificate rules to one endpoint's handshake.
+func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
+	leaf := hs.Chain[0]
+	f := Finding{Host: eo.Target.Host, Address: hs.Key.Address, Thumbprint: Thumbprint(leaf)}
+	j.names(eo, f, leaf)
+	for i, c := range hs.Chain {
+		j.validity(eo, f, c, i)
+	}
+	if SelfSigned(leaf) {
+		f := f
+		f.Code, f.Severity = CodeCertSelfSigned, Warning
+		f.Message = selfSignedMessage(leaf)
+		j.add(f, "", eo)
+	}
+	if !hs.Trust.Verified {
+		f := f
+		f.Code, f.Severity = CodeCertUntrusted, Error
+		f.Message = untrustedMessage(leaf, hs.Trust)
+		j.add(f, string(hs.Trust.Reason), eo)
+	}
+	if hs.Version != 0 && hs.Version < tls.VersionTLS12 {
+		f := f
+		f.Code, f.Severity = CodeTLSLegacy, Warning
+		f.Message = fmt.Sprintf("%s only negotiated %s (%s). Current Windows and Outlook disable TLS 1.0 and 1.1, "+
+			"so clients fail to connect; enable TLS 1.2 on the server.",
+			hs.Key.Address, tls.VersionName(hs.Version), tls.CipherSuiteName(hs.CipherSuite))
+		j.add(f, "", eo)
+	}
+	if len(j.in.Expect) > 0 && !slices.Contains(j.in.Expect, f.Thumbprint) {
+		f := f
+		f.Code, f.Severity = CodeCertUnexpected, Error
+		f.Message = fmt.Sprintf("%s serves certificate %s (%s, expires %s), not the expected %s: "+
+			"the new certificate is not bound on this server for this service.",
+			hs.Key.Address, f.Thumbprint, subjectName(leaf), day(leaf.NotAfter), strings.Join(j.in.Expect, " or "))
+		j.add(f, "", eo)
+	}
+}
+
+func (j *judge) names(eo probe.EndpointObservation, f Finding, leaf *x509.Certificate) {
+	switch MatchHost(leaf, eo.Target.Host) {
+	case MatchSAN:
+		return
+	case MatchCNOnly:
+		f.Code, f.Severity = CodeCNOnlyMatch, Warning
+		f.Message = fmt.Sprintf("%s is named only in the certificate's subject CN; the certificate has no subject "+
+			"alternative names. Outlook 2007-era clients accept it, but current Outlook, Windows and browsers "+
+			"report a name mismatch. Reissue the certificate with %s as a DNS SAN.", eo.Target.Host, eo.Target.Host)
+	default:
+		f.Code, f.Severity = CodeNameMismatch, Error
+		f.Message = fmt.Sprintf("Outlook shows \"The name of the security certificate is invalid or does not match "+
+			"the name of the site\": the certificate served at %s (%s) covers %s, not %s.",
+			f.Address, subjectName(leaf), quotedList(CoveredNames(leaf)), eo.Target.Host)
+	}
+	j.add(f, "", eo)
+}
+
+// validity checks one certificate of the served chain (index 0 is the leaf).
+func (j *judge) validity(eo probe.EndpointObservation, f Finding, c *x509.Certificate, i int) {
+	now := j.in.Now
+	which := "the certificate " + subjectName(c)
+	if i > 0 {
+		which = "the intermediate certificate " + subjectName(c) + " sent with it"
+	}
+	f.Thumbprint = Thumbprint(c)
+	switch {
+	case now.After(c.NotAfter):
+		f.Code, f.Severity = CodeCertExpired, Error
+		f.Message = fmt.Sprintf("Outlook shows \"The security certificate has expired or is not yet valid\": %s "+
+			"served at %s expired on %s (%s ago). Renew it and bind the new certificate.",
+			which, f.Address, day(c.NotAfter), days(now.Sub(c.NotAfter)))
+	case now.Before(c.NotBefore):
+		f.Code, f.Severity = CodeCertNotYetValid, Error
+		f.Message = fmt.Sprintf("Outlook shows \"The security certificate has expired or is not yet valid\": %s "+
+			"served at %s is valid only from %s (in %s). Check the server's clock, or wait before binding it.",
+			which, f.Address, day(c.NotBefore), days(c.NotBefore.Sub(now)))
+	case c.NotAfter.Sub(now) < time.Duration(j.in.WarnDays)*24*time.Hour:
+		f.Code, f.Severity = CodeCertExpiring, Warning
+		f.Message = fmt.Sprintf("%s served at %s expires on %s, in %s. Renew it before then, or Outlook will show "+
+			"\"The security certificate has expired or is not yet valid\".", capitalize(which), f.Address,
+			day(c.NotAfter), days(c.NotAfter.Sub(now)))
+	default:
+		return
+	}
+	j.add(f, f.Thumbprint, eo)
+}
+
+func selfSignedMessage(leaf *x509.Certificate) string {
+	if netbios, fqdn, ok := exchangeDefault(leaf); ok {
+		return fmt.Sprintf("this is Exchange's default self-signed certificate for server %s (%s), created by Exchange "+
+			"setup (valid 1 year when made by Exchange 2007 before SP2, 5 years after). It is meant for traffic between "+
+			"Exchange servers: Outlook warns about it, and Outlook Anywhere and ActiveSync do not support it. "+
+			"Replace it with a certificate from your enterprise CA or a public CA.", netbios, fqdn)
+	}
+	return fmt.Sprintf("the certificate %s is self-signed: no client trusts it unless it was installed on every "+
+		"machine by hand. Replace it with a certificate from your enterprise CA or a public CA.", subjectName(leaf))
+}
+
+func untrustedMessage(leaf *x509.Certificate, t probe.Trust) string {
+	why := t.Detail
+	switch t.Reason {
+	case probe.TrustWrongUsage:
+		why = "the certificate is not valid for server authentication (extended key usage): " + t.Detail
+	case "":
+		why = "verification failed"
+	}
+	return fmt.Sprintf("Outlook shows \"The security certificate was issued by a company you have not chosen to "+
+		"trust\" for %s: %s. (Trust is judged against this machine's roots plus --ca-file; a client with other "+
+		"roots may differ.)", subjectName(leaf), why)
+}
+
+func quotedList(names []string) string {
+	if len(names) == 0 {
+		return "no names at all"
+	}
+	return strings.Join(names, ", ")
+}
+
+func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// days renders a duration as whole days, rounding down, with "less than a
+// day" for short spans so that "in 0 days" is never printed.
+func days(d time.Duration) string {
+	n := int(d / (24 * time.Hour))
+	switch n {
+	case 0:
+		return "less than a day"
+	case 1:
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,98 @@
+package diag
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/exdiag/exdiag/internal/probe"
+)
+
+func (j *judge) urlInvalid(eo probe.EndpointObservation) {
+	j.add(Finding{
+		Code:     CodeURLInvalid,
+		Severity: Error,
+		Host:     eo.Target.Host,
+		Message: fmt.Sprintf("%s. Outlook cannot use this URL, and exdiag cannot check it; "+
+			"set it to a valid https:// URL on a name the certificate covers.", eo.ParseErr),
+	}, eo.ParseErr.Error(), eo)
+}
+
+func (j *judge) urlNotHTTPS(eo probe.EndpointObservation) {
+	j.add(Finding{
+		Code:     CodeURLNotHTTPS,
+		Severity: Warning,
+		Host:     eo.Target.Host,
+		Message: fmt.Sprintf("%s is plain HTTP: clients send requests and credentials unencrypted, and Outlook "+
+			"ignores or warns about non-HTTPS service URLs. Use https:// (the certificate must then cover %s).",
+			eo.Endpoint.URL, eo.Target.Host),
+	}, "", eo)
+}
+
+// dns reports a host with no usable record and says whether the host
+// resolved (or needed no lookup).
+func (j *judge) dns(eo probe.EndpointObservation) bool {
+	r := j.in.Obs.DNS[eo.Target.Host]
+	if r == nil || r.Status == probe.DNSFound || r.Status == probe.DNSSkipped {
+		return true
+	}
+	servers := strings.Join(j.in.Obs.DNSServers, ", ")
+	if servers == "" {
+		servers = "the system's DNS servers"
+	}
+	name := r.Name
+	if name == "" {
+		name = eo.Target.Host
+	}
+	var what string
+	switch r.Status {
+	case probe.DNSNXDomain:
+		what = fmt.Sprintf("%s does not exist in DNS (NXDOMAIN from %s)", name, answeredBy(r, servers))
+	case probe.DNSNoData:
+		what = fmt.Sprintf("%s exists in DNS but has no A, AAAA or CNAME record (no data from %s)", name, answeredBy(r, servers))
+	case probe.DNSServFail:
+		what = fmt.Sprintf("the DNS servers failed to resolve %s (SERVFAIL or REFUSED from %s)", name, servers)
+	default:
+		what = fmt.Sprintf("no DNS server answered for %s (asked %s)", name, servers)
+	}
+	if r.Detail != "" && r.Status != probe.DNSNXDomain && r.Status != probe.DNSNoData {
+		what += ": " + r.Detail
+	}
+	msg := what + ". Outlook cannot connect to this URL from where exdiag ran."
+	if eo.Pin != "" {
+		msg += fmt.Sprintf(" exdiag connected through --%s, as clients cannot.", eo.Pin)
+	}
+	msg += " Add a host (A) record pointing at the server, or change the URL to a name that resolves."
+	j.add(Finding{Code: CodeDNSMissing, Severity: Error, Host: eo.Target.Host, Message: msg}, string(r.Status), eo)
+	return eo.Pin != ""
+}
+
+func answeredBy(r *probe.DNSResult, servers string) string {
+	if r.Server != "" {
+		return r.Server
+	}
+	return servers
+}
+
+// connError reports a connection or handshake that yielded no certificate.
+func (j *judge) connError(eo probe.EndpointObservation, hs *probe.Handshake) {
+	addr := hs.Key.Address
+	f := Finding{Host: eo.Target.Host, Address: addr, Severity: Error}
+	switch k := hs.Err.Kind; {
+	case k.Unreachable():
+		f.Code = CodeUnreachable
+		f.Message = fmt.Sprintf("could not connect to %s (%s): %s. Outlook cannot reach %s either; "+
+			"check that the server is up, listening on port %d, and not blocked by a firewall.",
+			addr, hs.Err.Kind, hs.Err.Detail, eo.Target.Host, eo.Target.Port)
+	case k == probe.ErrStartTLSMissing:
+		f.Code = CodeStartTLSMissing
+		f.Message = fmt.Sprintf("%s does not offer STARTTLS: %s. Mail clients and other servers fall back to "+
+			"clear text or fail. Exchange stops offering STARTTLS when no valid certificate with the connector's "+
+			"FQDN is enabled for the service (KB 953354: the expired self-signed certificate).", addr, hs.Err.Detail)
+	default:
+		f.Code = CodeTLSError
+		f.Message = fmt.Sprintf("the TLS connection to %s failed (%s): %s. Outlook shows a connection error "+
+			"for %s; check the certificate binding and TLS settings of the service on that server.",
+			addr, hs.Err.Kind, hs.Err.Detail, eo.Target.Host)
+	}
+	j.add(f, string(hs.Err.Kind), eo)
+}

@@ -1,0 +1,183 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+
+	"github.com/exdiag/exdiag/internal/diag"
+	"github.com/exdiag/exdiag/internal/inventory"
+)
+
+// The JSON types below are the exdiag.report/v1 contract. Field names are
+// pinned by json_test.go; add fields freely, but renaming or removing one
+// needs a new Schema. Arrays are never null so that CI scripts can iterate
+// without checks.
+
+type jsonReport struct {
+	Schema       string         `json:"schema"`
+	GeneratedAt  string         `json:"generatedAt"`
+	Tool         jsonTool       `json:"tool"`
+	Org          string         `json:"org,omitempty"`
+	Summary      jsonSummary    `json:"summary"`
+	DNSServers   []string       `json:"dnsServers"`
+	Endpoints    []jsonEndpoint `json:"endpoints"`
+	Certificates []jsonCert     `json:"certificates"`
+	Findings     []jsonFinding  `json:"findings"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type jsonSummary struct {
+	Verdict    string `json:"verdict"` // "fail" with any error finding, else "pass"
+	URLs       int    `json:"urls"`
+	Hosts      int    `json:"hosts"`
+	Handshakes int    `json:"handshakes"`
+	Errors     int    `json:"errors"`
+	Warnings   int    `json:"warnings"`
+	Infos      int    `json:"infos"`
+}
+
+type jsonSource struct {
+	Origin    string `json:"origin,omitempty"`
+	Service   string `json:"service,omitempty"`
+	Scope     string `json:"scope,omitempty"`
+	Server    string `json:"server,omitempty"`
+	Object    string `json:"object,omitempty"`
+	DN        string `json:"dn,omitempty"`
+	Attribute string `json:"attribute,omitempty"`
+}
+
+type jsonEndpoint struct {
+	URL         string     `json:"url"`
+	Scheme      string     `json:"scheme"`
+	Host        string     `json:"host"`
+	Port        int        `json:"port"`
+	Address     string     `json:"address"`
+	Source      jsonSource `json:"source"`
+	TLSVersion  string     `json:"tlsVersion"`
+	Certificate *jsonCert  `json:"certificate"`
+	Chain       []jsonCert `json:"chain"`
+	Error       string     `json:"error"`
+}
+
+type jsonCert struct {
+	Subject            string   `json:"subject"`
+	CommonName         string   `json:"commonName"`
+	SANs               []string `json:"sans"`
+	Issuer             string   `json:"issuer"`
+	NotBefore          string   `json:"notBefore"`
+	NotAfter           string   `json:"notAfter"`
+	SerialNumber       string   `json:"serialNumber"`
+	Thumbprint         string   `json:"thumbprint"`
+	SHA256             string   `json:"sha256"`
+	SelfSigned         bool     `json:"selfSigned"`
+	KeyAlgorithm       string   `json:"keyAlgorithm"`
+	SignatureAlgorithm string   `json:"signatureAlgorithm"`
+}
+
+type jsonFinding struct {
+	Code       string       `json:"code"`
+	Severity   string       `json:"severity"`
+	URL        string       `json:"url"`
+	URLs       []string     `json:"urls"`
+	Host       string       `json:"host"`
+	Address    string       `json:"address"`
+	Message    string       `json:"message"`
+	Thumbprint string       `json:"thumbprint"`
+	Sources    []jsonSource `json:"sources"`
+	Fix        []jsonFix    `json:"fix"`
+}
+
+type jsonFix struct {
+	Comment string `json:"comment"`
+	Shell   string `json:"shell"`
+	Command string `json:"command"`
+}
+
+func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
+	c := countFindings(rep.Findings)
+	verdict := "pass"
+	if c.errors > 0 {
+		verdict = "fail"
+	}
+	doc := jsonReport{
+		Schema:      Schema,
+		GeneratedAt: timestamp(rep.GeneratedAt),
+		Tool:        jsonTool{Name: "exdiag", Version: version},
+		Org:         rep.Org,
+		Summary: jsonSummary{
+			Verdict: verdict, URLs: rep.Summary.URLs, Hosts: rep.Summary.Hosts, Handshakes: rep.Summary.Handshakes,
+			Errors: c.errors, Warnings: c.warnings, Infos: c.infos,
+		},
+		DNSServers:   nonNil(rep.DNSServers),
+		Endpoints:    make([]jsonEndpoint, len(rep.Endpoints)),
+		Certificates: make([]jsonCert, len(rep.Certificates)),
+		Findings:     make([]jsonFinding, len(rep.Findings)),
+	}
+	certs := certIndex(rep)
+	for i := range rep.Endpoints {
+		ep := &rep.Endpoints[i]
+		je := jsonEndpoint{
+			URL: ep.URL, Scheme: ep.Scheme, Host: ep.Host, Port: ep.Port, Address: ep.Address,
+			Source: toJSONSource(ep.Source), TLSVersion: ep.TLSVersion, Error: ep.Error,
+			Chain: make([]jsonCert, len(ep.Chain)),
+		}
+		if c := leaf(ep, certs); c != nil {
+			jc := toJSONCert(c)
+			je.Certificate = &jc
+		}
+		for j := range ep.Chain {
+			je.Chain[j] = toJSONCert(&ep.Chain[j])
+		}
+		doc.Endpoints[i] = je
+	}
+	for i := range rep.Certificates {
+		doc.Certificates[i] = toJSONCert(&rep.Certificates[i])
+	}
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		jf := jsonFinding{
+			Code: string(f.Code), Severity: f.Severity.String(), URL: f.URL(), URLs: nonNil(f.URLs),
+			Host: f.Host, Address: f.Address, Message: f.Message, Thumbprint: f.Thumbprint,
+			Sources: make([]jsonSource, len(f.Sources)), Fix: make([]jsonFix, len(f.Fix)),
+		}
+		for j, s := range f.Sources {
+			jf.Sources[j] = toJSONSource(s)
+		}
+		for j, fx := range f.Fix {
+			jf.Fix[j] = jsonFix{Comment: fx.Comment, Shell: fx.Shell, Command: fx.Command}
+		}
+		doc.Findings[i] = jf
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// The document is for scripts, never embedded in HTML: keep < > & as is.
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+func toJSONSource(s inventory.Source) jsonSource {
+	return jsonSource{
+		Origin: string(s.Origin), Service: string(s.Service), Scope: string(s.Scope),
+		Server: s.Server, Object: s.Object, DN: s.DN, Attribute: s.Attribute,
+	}
+}
+
+func toJSONCert(c *diag.CertInfo) jsonCert {
+	return jsonCert{
+		Subject: c.Subject, CommonName: c.CommonName, SANs: nonNil(c.SANs), Issuer: c.Issuer,
+		NotBefore: timestamp(c.NotBefore), NotAfter: timestamp(c.NotAfter), SerialNumber: c.Serial,
+		Thumbprint: c.Thumbprint, SHA256: c.SHA256, SelfSigned: c.SelfSigned,
+		KeyAlgorithm: c.KeyAlgorithm, SignatureAlgorithm: c.SignatureAlgorithm,
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,222 @@
+// Package report renders a diag.Report: as text for terminals and plain
+// tickets, as Markdown for helpdesk tickets, or as JSON for CI. It is pure:
+// it writes to the io.Writer it is given and reads no clock, environment or
+// global state. Every time it prints is relative to Report.GeneratedAt.
+package report
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/exdiag/exdiag/internal/diag"
+	"github.com/exdiag/exdiag/internal/term"
+)
+
+// Format is an output format, as given to --format.
+type Format string
+
+// Formats.
+const (
+	Text     Format = "text"
+	Markdown Format = "markdown"
+	JSON     Format = "json"
+)
+
+// ParseFormat validates a --format value (case-insensitive).
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case Text, Markdown, JSON:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown --format %q (want text, markdown or json)", s)
+}
+
+// Schema names the JSON document's version; it changes only when a field
+// is removed or changes meaning.
+const Schema = "exdiag.report/v1"
+
+// Options choose how Render writes a report.
+type Options struct {
+	// Format is the output format; empty means Text.
+	Format Format
+	// Palette colours text output; the zero value prints no colour.
+	// Markdown and JSON never use it.
+	Palette term.Palette
+	// ToolVersion is exdiag's version, printed in Markdown and JSON.
+	ToolVersion string
+}
+
+// Render writes rep to w in the format opts choose.
+func Render(w io.Writer, rep *diag.Report, opts Options) error {
+	if rep == nil {
+		return errors.New("render report: no report")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	switch opts.Format {
+	case Text, "":
+		renderText(bw, rep, opts.Palette)
+	case Markdown:
+		renderMarkdown(bw, rep, opts.ToolVersion)
+	case JSON:
+		if err := renderJSON(bw, rep, opts.ToolVersion); err != nil {
+			return fmt.Errorf("render report: %w", err)
+		}
+	default:
+		return fmt.Errorf("render report: unknown format %q", opts.Format)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// counts are the findings by severity. They are counted from
+// Report.Findings rather than read from Report.Summary, so that the verdict
+// can never disagree with the list printed under it.
+type counts struct{ errors, warnings, infos int }
+
+func countFindings(fs []diag.Finding) counts {
+	var c counts
+	for _, f := range fs {
+		switch f.Severity {
+		case diag.Error:
+			c.errors++
+		case diag.Warning:
+			c.warnings++
+		default:
+			c.infos++
+		}
+	}
+	return c
+}
+
+// problems is "3 errors, 1 warning, 2 info findings" or "no problems found".
+func (c counts) problems() string {
+	var parts []string
+	if c.errors > 0 {
+		parts = append(parts, plural(c.errors, "error"))
+	}
+	if c.warnings > 0 {
+		parts = append(parts, plural(c.warnings, "warning"))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no problems found")
+	}
+	if c.infos > 0 {
+		parts = append(parts, plural(c.infos, "info finding"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// scope is "in 7 URLs on 3 hosts (4 handshakes)".
+func scope(s diag.Summary) string {
+	return fmt.Sprintf("in %s on %s (%s)", plural(s.URLs, "URL"), plural(s.Hosts, "host"), plural(s.Handshakes, "handshake"))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// timestamp formats t as RFC 3339 in UTC, to the second.
+func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func date(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// lifetime is "(92 days left)", "(expired 31 days ago)" or "(not valid
+// until 2026-07-01)", counted in whole days from now. Unix seconds, not
+// time.Duration, because certificates valid until 9999 overflow a Duration.
+func lifetime(c *diag.CertInfo, now time.Time) string {
+	if c.NotBefore.After(now) {
+		return "(not valid until " + date(c.NotBefore) + ")"
+	}
+	secs := c.NotAfter.Unix() - now.Unix()
+	switch days := int(secs / 86400); {
+	case secs < 0 && days == 0:
+		return "(expired today)"
+	case secs < 0:
+		return "(expired " + plural(-days, "day") + " ago)"
+	case days == 0:
+		return "(less than a day left)"
+	default:
+		return "(" + plural(days, "day") + " left)"
+	}
+}
+
+// certName is what a person calls a certificate: its CN, else its first
+// SAN, else its subject, else its thumbprint.
+func certName(c *diag.CertInfo) string {
+	for _, s := range []string{c.CommonName, firstOf(c.SANs), c.Subject, c.Thumbprint} {
+		if s != "" {
+			return s
+		}
+	}
+	return "(no name)"
+}
+
+func firstOf(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// leaf returns the leaf certificate an endpoint served, or nil.
+func leaf(ep *diag.Endpoint, byThumb map[string]*diag.CertInfo) *diag.CertInfo {
+	if c := byThumb[ep.Leaf]; c != nil && ep.Leaf != "" {
+		return c
+	}
+	if len(ep.Chain) > 0 {
+		return &ep.Chain[0]
+	}
+	return nil
+}
+
+func certIndex(rep *diag.Report) map[string]*diag.CertInfo {
+	m := make(map[string]*diag.CertInfo, len(rep.Certificates))
+	for i := range rep.Certificates {
+		m[rep.Certificates[i].Thumbprint] = &rep.Certificates[i]
+	}
+	return m
+}
+
+// statusIndex gives each endpoint the highest severity of the findings that
+// name its URL or, for findings that name no URL, its host.
+type statusIndex struct {
+	byURL, byHost map[string]diag.Severity
+}
+
+func indexStatus(fs []diag.Finding) statusIndex {
+	ix := statusIndex{byURL: map[string]diag.Severity{}, byHost: map[string]diag.Severity{}}
+	raise := func(m map[string]diag.Severity, k string, s diag.Severity) {
+		if old, ok := m[k]; !ok || s > old {
+			m[k] = s
+		}
+	}
+	for _, f := range fs {
+		if len(f.URLs) == 0 {
+			raise(ix.byHost, f.Host, f.Severity)
+		}
+		for _, u := range f.URLs {
+			raise(ix.byURL, u, f.Severity)
+		}
+	}
+	return ix
+}
+
+// status returns the endpoint's severity, and false when nothing is wrong.
+func (ix statusIndex) status(ep *diag.Endpoint) (diag.Severity, bool) {
+	s, okURL := ix.byURL[ep.URL]
+	h, okHost := ix.byHost[ep.Host]
+	if okHost && (!okURL || h > s) {
+		return h, true
+	}
+	return s, okURL
+}
