@@ -1,0 +1,93 @@
+// Package remedy suggests: for each finding, the Exchange Management Shell
+// commands that fix it, for this organisation, with nothing left to edit.
+// It is pure: findings and inventory in, commands out.
+package remedy
+
+import (
+	"errors"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// isSingleQuote reports the five characters PowerShell's tokenizer treats
+// as a single quote (CharExtensions.IsSingleQuote): a value that passed
+// through Outlook, Word or a ticket system may hold the "smart" ones.
+func isSingleQuote(r rune) bool {
+	switch r {
+	case '\'', '\u2018', '\u2019', '\u201a', '\u201b':
+		return true
+	}
+	return false
+}
+
+// ErrUnsafe is returned for values that must never be put into a command.
+var ErrUnsafe = errors.New("value holds control characters or line breaks")
+
+// Quote returns s as a PowerShell single-quoted string literal that reads
+// back as s: every single-quote character is doubled, as PowerShell's own
+// CodeGeneration.EscapeSingleQuotedStringContent does. Nothing else is
+// special inside single quotes: no $ expansion, no backtick escapes.
+func Quote(s string) (string, error) {
+	if !Safe(s) {
+		return "", ErrUnsafe
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('\'')
+	for _, r := range s {
+		b.WriteRune(r)
+		if isSingleQuote(r) {
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String(), nil
+}
+
+// Safe reports whether s may be quoted into a command: no control
+// characters (C0, DEL, C1), no line or paragraph separators, no bidi
+// controls that would make the pasted command read differently from what
+// it does, and valid UTF-8.
+func Safe(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
+			return false
+		case r == '\u2028', r == '\u2029', r == '\u0085':
+			return false
+		case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\u200e', r == '\u200f', r == '\u061c':
+			return false
+		case r == unicode.ReplacementChar:
+			return false
+		}
+	}
+	return true
+}
+
+// Unquote reads back a literal produced by Quote, following PowerShell's
+// tokenizer rules. It exists for the fuzz test: Unquote(Quote(s)) == s and
+// the literal ends exactly at its last character.
+func Unquote(lit string) (value string, rest string, ok bool) {
+	rs := []rune(lit)
+	if len(rs) == 0 || !isSingleQuote(rs[0]) {
+		return "", lit, false
+	}
+	var b strings.Builder
+	for i := 1; i < len(rs); i++ {
+		if !isSingleQuote(rs[i]) {
+			b.WriteRune(rs[i])
+			continue
+		}
+		if i+1 < len(rs) && isSingleQuote(rs[i+1]) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		return b.String(), string(rs[i+1:]), true
+	}
+	return "", "", false
+}
