@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/exdiag/exdiag/internal/diag"
+	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/probe"
+	"github.com/exdiag/exdiag/internal/report"
+	"github.com/exdiag/exdiag/internal/term"
+)
+
+// CheckOptions are the dependencies and flags of `exdiag check`.
+type CheckOptions struct {
+	IO        *term.IO
+	Now       func() time.Time
+	Dialer    probe.Dialer
+	SystemDNS func() ([]string, []string, error)
+	Version   string
+
+	URLs        []string
+	DNSServers  []string
+	Resolve     []string
+	ConnectTo   []string
+	CAFiles     []string
+	WarnDays    int
+	Expect      []string
+	Concurrency int
+	Timeout     time.Duration
+	Format      string
+	Color       string
+	FailOn      string
+}
+
+const checkLong = `Check the certificate, name and DNS of every Exchange URL.
+
+Each URL is resolved at the DNS servers in use, connected to (SNI = the URL's
+host), and the certificate it serves is judged: names (RFC 6125), expiry,
+trust, self-signed, legacy TLS. URL schemes: https (443), smtp (STARTTLS, 25),
+imaps (993), imap (STARTTLS, 143), pop3s (995), pop3 (STARTTLS, 110); a bare
+host name means https://HOST/.
+
+Exit codes (the same in every --format):
+  0  checks ran; no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error (bad flag or value)
+  3  could not run at all (e.g. unreadable --ca-file)
+An unreachable endpoint is a finding, not exit code 3.`
+
+const checkExample = `  exdiag check --url https://mail.contoso.com/owa --url ex01.contoso.local
+  exdiag check --url mail.contoso.com --dns-server 10.0.0.10 --ca-file corp-root.pem
+  exdiag check --url mail.contoso.com --resolve mail.contoso.com:443:10.0.0.21 --expect-thumbprint 3BFBD8DF...
+  exdiag check --url smtp://ex01.contoso.com --format json --fail-on warning`
+
+// NewCmdCheck builds `exdiag check`. runF replaces checkRun in tests.
+func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{IO: f.IO, Now: f.Now, Dialer: f.Dialer, SystemDNS: f.SystemDNS, Version: f.Version}
+	cmd := &cobra.Command{
+		Use:     "check",
+		Short:   "Check the certificate, name and DNS of every Exchange URL",
+		Long:    checkLong,
+		Example: checkExample,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return checkRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&opts.URLs, "url", nil, "URL or host name to check (repeatable)")
+	fl.StringArrayVar(&opts.DNSServers, "dns-server", nil, "DNS server `ADDR[:PORT]` to resolve with (repeatable; default: the system's)")
+	fl.StringArrayVar(&opts.Resolve, "resolve", nil, "connect to `HOST:PORT:ADDR` instead of resolving HOST, as curl does (repeatable)")
+	fl.StringArrayVar(&opts.ConnectTo, "connect-to", nil, "connect to `HOST:PORT:CONNECT_HOST:CONNECT_PORT` instead, as curl does (repeatable)")
+	fl.StringArrayVar(&opts.CAFiles, "ca-file", nil, "PEM `FILE` of extra trusted roots, e.g. the enterprise CA (repeatable)")
+	fl.IntVar(&opts.WarnDays, "warn-days", 30, "warn when a certificate expires within `DAYS`")
+	fl.StringArrayVar(&opts.Expect, "expect-thumbprint", nil, "SHA-1 `THUMBPRINT` every endpoint must serve, as Get-ExchangeCertificate prints it (repeatable)")
+	fl.IntVar(&opts.Concurrency, "concurrency", 32, "handshakes in progress at once")
+	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "deadline for each DNS query and each connection")
+	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown or json")
+	fl.StringVar(&opts.Color, "color", "auto", "colour text output: auto, always or never (NO_COLOR is honoured)")
+	fl.StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning or never")
+	return cmd
+}
+
+func (o *CheckOptions) validate() error {
+	if _, err := report.ParseFormat(o.Format); err != nil {
+		return usageErrorf("use --format text, markdown or json", "%s", err)
+	}
+	if _, err := term.ParseColorMode(o.Color); err != nil {
+		return usageErrorf("use --color auto, always or never", "%s", err)
+	}
+	if _, _, err := parseFailOn(o.FailOn); err != nil {
+		return err
+	}
+	if o.WarnDays < 0 {
+		return usageErrorf("", "--warn-days %d is negative", o.WarnDays)
+	}
+	if o.Timeout <= 0 {
+		return usageErrorf("e.g. --timeout 5s", "--timeout %s must be positive", o.Timeout)
+	}
+	if o.Concurrency < 1 {
+		return usageErrorf("", "--concurrency %d must be at least 1", o.Concurrency)
+	}
+	for _, t := range o.Expect {
+		if diag.NormalizeThumbprint(t) == "" {
+			return usageErrorf("a thumbprint is 40 hex digits; spaces and colons are ignored", "--expect-thumbprint %q is not a SHA-1 thumbprint", t)
+		}
+	}
+	if len(o.URLs) == 0 {
+		return usageErrorf("give the URLs to check, e.g. --url https://mail.contoso.com/owa", "no URLs to check")
+	}
+	return nil
+}
+
+// parseFailOn reads --fail-on: the lowest severity that fails the run, or
+// never=true.
+func parseFailOn(s string) (diag.Severity, bool, error) {
+	if s == "never" {
+		return diag.Error, true, nil
+	}
+	sev, err := diag.ParseSeverity(s)
+	if err != nil || sev == diag.Info {
+		return 0, false, usageErrorf("use --fail-on error, warning or never", "unknown --fail-on %q", s)
+	}
+	return sev, false, nil
+}
+
+func checkRun(ctx context.Context, o *CheckOptions) error {
+	cfg, err := o.proberConfig()
+	if err != nil {
+		return err
+	}
+	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
+	for _, u := range o.URLs {
+		endpoints = append(endpoints, inventory.Endpoint{URL: u, Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
+	}
+	obs := probe.New(cfg).Run(ctx, endpoints)
+	if ctx.Err() != nil {
+		return runError(fmt.Errorf("interrupted"))
+	}
+	var expect []string
+	for _, t := range o.Expect {
+		expect = append(expect, diag.NormalizeThumbprint(t))
+	}
+	rep := diag.Judge(diag.Input{Obs: obs, Now: o.Now(), WarnDays: o.WarnDays, Expect: expect})
+	return o.render(rep)
+}
+
+// render writes the report and turns findings into the exit code.
+func (o *CheckOptions) render(rep *diag.Report) error {
+	format, _ := report.ParseFormat(o.Format)
+	mode, _ := term.ParseColorMode(o.Color)
+	ropts := report.Options{Format: format, Palette: term.NewPalette(format == report.Text && o.IO.StdoutColor(mode)), ToolVersion: o.Version}
+	if err := report.Render(o.IO.Out, rep, ropts); err != nil {
+		return runError(fmt.Errorf("write report: %w", err))
+	}
+	failOn, never, _ := parseFailOn(o.FailOn)
+	if never {
+		return nil
+	}
+	n := 0
+	for _, f := range rep.Findings {
+		if f.Severity >= failOn {
+			n++
+		}
+	}
+	if n > 0 {
+		return &findingsError{n: n}
+	}
+	return nil
+}

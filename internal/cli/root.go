@@ -1,0 +1,86 @@
+// Package cli wires exdiag's commands: flags, options structs, exit codes.
+// No cobra type leaves this package.
+package cli
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/exdiag/exdiag/internal/term"
+)
+
+// Main runs exdiag with the process's arguments and returns its exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if len(os.Args) > 1 {
+		cobra.MousetrapHelpText = ""
+	} else {
+		cobra.MousetrapHelpText = "exdiag is a command-line tool.\nOpen PowerShell and run: exdiag check"
+	}
+	return Run(ctx, NewFactory(term.System(), buildVersion()), os.Args[1:])
+}
+
+// Run executes one exdiag command line against f and returns the exit code.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	_, err := root.ExecuteContextC(ctx)
+	if err != nil && !isExitError(err) && !isFindings(err) {
+		// cobra's own errors: unknown command, bad flag, wrong arguments.
+		err = usageErrorf("run 'exdiag --help' for usage", "%s", strings.TrimPrefix(err.Error(), "Error: "))
+	}
+	return printError(f.IO.ErrOut, err)
+}
+
+// NewCmdRoot builds the command tree.
+func NewCmdRoot(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "exdiag",
+		Short: "Find why Outlook says the security certificate name is invalid",
+		Long: `exdiag reads the URLs Exchange publishes in Active Directory (the Autodiscover
+SCP, virtual directory InternalUrl/ExternalUrl, Outlook Anywhere host names, the
+EXPR CertPrincipalName), connects to each, and reports every certificate name,
+expiry, trust and DNS problem an Outlook client would hit, with the Exchange
+Management Shell command that fixes it.`,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return usageErrorf("run 'exdiag --help' for usage", "%s", err)
+	})
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.AddCommand(NewCmdCheck(f, nil), NewCmdVersion(f))
+	return root
+}
+
+func isExitError(err error) bool {
+	var ee *exitError
+	return errors.As(err, &ee)
+}
+
+func isFindings(err error) bool {
+	var fe *findingsError
+	return errors.As(err, &fe)
+}
+
+// buildVersion reads the module version and VCS revision from build info.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	return v
+}

@@ -1,0 +1,233 @@
+package remedy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/exdiag/exdiag/internal/diag"
+	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/probe"
+)
+
+// serversOf lists the Exchange servers owning f's URLs; nil when unknown
+// (URLs given with --url), and the commands then run on the server itself.
+func serversOf(f *diag.Finding) []string {
+	var out []string
+	for _, s := range f.Sources {
+		if s.Server != "" && !slices.Contains(out, s.Server) {
+			out = append(out, s.Server)
+		}
+	}
+	return out
+}
+
+// services lists the Enable-ExchangeCertificate services the URLs of f use.
+func services(f *diag.Finding) string {
+	var out []string
+	for _, want := range []struct{ svc, prefixes string }{{"IIS", "https:// http://"}, {"SMTP", "smtp://"}, {"POP", "pop3:// pop3s://"}, {"IMAP", "imap:// imaps://"}} {
+		for _, u := range f.URLs {
+			lu := strings.ToLower(u)
+			if slices.ContainsFunc(strings.Fields(want.prefixes), func(p string) bool { return strings.HasPrefix(lu, p) }) || (want.svc == "IIS" && !strings.Contains(lu, "://")) {
+				out = append(out, want.svc)
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return "IIS"
+	}
+	return strings.Join(out, ",")
+}
+
+// onServers runs build once per owning server, or once without -Server.
+func onServers(f *diag.Finding, build func(server string) (diag.Fix, bool)) []diag.Fix {
+	servers := serversOf(f)
+	if len(servers) == 0 {
+		servers = []string{""}
+	}
+	var fixes []diag.Fix
+	for _, s := range servers {
+		if fx, ok := build(s); ok {
+			fixes = append(fixes, fx)
+		}
+	}
+	return fixes
+}
+
+func where(server, address string) string {
+	if server != "" {
+		return "on " + server
+	}
+	return "on the Exchange server answering at " + address
+}
+
+// renew gives the renewal of an expired, expiring or not-yet-valid certificate.
+func (r *remedier) renew(f *diag.Finding) []diag.Fix {
+	cert := r.certs[f.Thumbprint]
+	if cert == nil || !r.isLeaf(f.Thumbprint) {
+		return []diag.Fix{{Comment: "install the certifying authority's current intermediate certificate on the server answering at " + f.Address + ", so it is sent with the server certificate"}}
+	}
+	if f.Code == diag.CodeCertNotYetValid {
+		return []diag.Fix{{Comment: "check the clock of the server answering at " + f.Address + " and of the CA; the certificate is valid from " + cert.NotBefore.Format("2006-01-02")}}
+	}
+	if cert.SelfSigned {
+		return r.renewSelfSigned(f, cert)
+	}
+	return r.newCertificateRequest(f, cert, "renew the certificate: request a new one with the same names from your CA")
+}
+
+// renewSelfSigned clones an Exchange self-signed certificate, as the
+// Exchange 2007 article on self-signed certificates documents, enables the
+// clone for the services the old one served, and re-creates Edge
+// subscriptions when the organisation has Edge servers (KB 953354).
+func (r *remedier) renewSelfSigned(f *diag.Finding, cert *diag.CertInfo) []diag.Fix {
+	fixes := onServers(f, func(s string) (diag.Fix, bool) {
+		c := newCommand("$new = Get-ExchangeCertificate")
+		if s != "" {
+			c.arg("Server", s)
+		}
+		c.arg("Thumbprint", cert.Thumbprint).raw("| New-ExchangeCertificate -Force;")
+		c.raw("Enable-ExchangeCertificate")
+		if s != "" {
+			c.arg("Server", s)
+		}
+		c.raw("-Thumbprint $new.Thumbprint -Services " + services(f) + " -Force")
+		return diag.Fix{Comment: where(s, f.Address) + ": renew the self-signed certificate " + cert.Thumbprint +
+			" by cloning it, and enable the new one for the services it served", Shell: "powershell", Command: c.String()}, c.err == nil
+	})
+	if r.hasEdge() {
+		fixes = append(fixes,
+			diag.Fix{Comment: "on each Edge Transport server: export a new Edge subscription file (the old subscription used the old certificate)", Shell: "powershell", Command: `New-EdgeSubscription -FileName 'C:\EdgeSubscription.xml'`},
+			diag.Fix{Comment: "copy C:\\EdgeSubscription.xml to a Hub Transport server and import it there for the Edge server's site; then restart the Microsoft Exchange ADAM service on the Edge server"})
+	}
+	return fixes
+}
+
+func (r *remedier) hasEdge() bool {
+	if r.in.Org == nil {
+		return false
+	}
+	return slices.ContainsFunc(r.in.Org.Servers, func(s inventory.Server) bool { return s.Roles.Has(inventory.RoleEdge) })
+}
+
+func (r *remedier) isLeaf(thumb string) bool {
+	return slices.ContainsFunc(r.rep.Certificates, func(c diag.CertInfo) bool { return c.Thumbprint == thumb })
+}
+
+// replaceSelfSigned replaces a self-signed certificate by one from a CA.
+func (r *remedier) replaceSelfSigned(f *diag.Finding) []diag.Fix {
+	cert := r.certs[f.Thumbprint]
+	if cert == nil {
+		return nil
+	}
+	return r.newCertificateRequest(f, cert, "replace the self-signed certificate with one from your enterprise CA or a public CA")
+}
+
+// newCertificateRequest requests a certificate covering the names served
+// today plus the hosts of f, then imports and enables it.
+func (r *remedier) newCertificateRequest(f *diag.Finding, cert *diag.CertInfo, why string) []diag.Fix {
+	names := requestNames(cert, f.Host)
+	subject := names[0]
+	return onServers(f, func(s string) (diag.Fix, bool) {
+		c := newCommand("New-ExchangeCertificate")
+		if s != "" {
+			c.arg("Server", s)
+		}
+		c.raw("-GenerateRequest").arg("SubjectName", "CN="+subject).list("DomainName", names)
+		c.raw("-PrivateKeyExportable $true |").raw("Set-Content").arg("Path", subject+".req")
+		return diag.Fix{Comment: where(s, f.Address) + ": " + why + "; submit " + subject + ".req to the CA, then Import-ExchangeCertificate the answer and Enable-ExchangeCertificate it for " + services(f), Shell: "powershell", Command: c.String()}, c.err == nil
+	})
+}
+
+// requestNames is the CN first, the other SANs, and host when it is a name
+// a CA can certify (public CAs no longer issue internal names like .local).
+func requestNames(cert *diag.CertInfo, host string) []string {
+	var names []string
+	add := func(n string) {
+		n = strings.ToLower(n)
+		if n != "" && !slices.Contains(names, n) && probeIsName(n) {
+			names = append(names, n)
+		}
+	}
+	add(cert.CommonName)
+	for _, s := range cert.SANs {
+		add(s)
+	}
+	add(host)
+	if len(names) == 0 {
+		names = []string{host}
+	}
+	return names
+}
+
+func probeIsName(n string) bool {
+	t, err := probe.ParseTarget(n)
+	return err == nil && !t.IsIP()
+}
+
+// untrusted explains how to make the chain verify.
+func (r *remedier) untrusted(f *diag.Finding) []diag.Fix {
+	if strings.Contains(f.Message, "missing an intermediate") {
+		return []diag.Fix{{Comment: "on the server answering at " + f.Address + ": install the issuing CA's intermediate certificate in the computer's Intermediate Certification Authorities store, then run iisreset, so the server sends the whole chain"}}
+	}
+	return []diag.Fix{{Comment: "clients must trust the root that issued this certificate: deploy your enterprise root by Group Policy, or use a certificate from a CA every client trusts"}}
+}
+
+// bind enables the right certificate on the server serving the wrong one.
+func (r *remedier) bind(f *diag.Finding) []diag.Fix {
+	want := ""
+	if len(r.in.Expect) > 0 {
+		want = r.in.Expect[0]
+	}
+	if f.Code == diag.CodeServersDisagree {
+		want = f.Thumbprint
+	}
+	if want == "" {
+		return nil
+	}
+	return onServers(f, func(s string) (diag.Fix, bool) {
+		c := newCommand("Enable-ExchangeCertificate")
+		if s != "" {
+			c.arg("Server", s)
+		}
+		c.arg("Thumbprint", want).raw("-Services " + services(f))
+		return diag.Fix{Comment: where(s, f.Address) + ": bind the certificate " + want + " (import it first if that server lacks it)", Shell: "powershell", Command: c.String()}, c.err == nil
+	})
+}
+
+// principalName points the EXPR provider at the certificate's subject CN (KB 2710606).
+func (r *remedier) principalName(f *diag.Finding) []diag.Fix {
+	cert := r.certs[f.Thumbprint]
+	if cert == nil || cert.CommonName == "" {
+		return nil
+	}
+	c := newCommand("Set-OutlookProvider EXPR").arg("CertPrincipalName", "msstd:"+cert.CommonName)
+	if c.err != nil {
+		return nil
+	}
+	return []diag.Fix{{Comment: "make Outlook Anywhere's mutual authentication name the certificate's subject CN (KB 2710606)", Shell: "powershell", Command: c.String()}}
+}
+
+// startTLS shows which certificate transport uses, the KB 953354 check.
+func (r *remedier) startTLS(f *diag.Finding) []diag.Fix {
+	return onServers(f, func(s string) (diag.Fix, bool) {
+		c := newCommand("Get-ExchangeCertificate")
+		if s != "" {
+			c.arg("Server", s)
+		}
+		c.raw("| Format-List Thumbprint,Subject,CertificateDomains,Services,NotAfter,Status")
+		return diag.Fix{Comment: where(s, f.Address) + ": find the certificate enabled for SMTP/POP/IMAP; if it has expired, renew it and run Enable-ExchangeCertificate -Services SMTP on the new one (KB 953354)",
+			Shell: "powershell", Command: c.String()}, c.err == nil
+	})
+}
+
+// newCertificateRoute is the other route when no name is safe to move to.
+func (r *remedier) newCertificateRoute(f *diag.Finding, why string) []diag.Fix {
+	fix := diag.Fix{Comment: fmt.Sprintf("exdiag will not move %s to another name: %s. Get a certificate that also covers %s instead "+
+		"(an enterprise CA can certify internal names; public CAs no longer issue names such as .local)", f.Host, why, f.Host)}
+	if cert := r.certs[f.Thumbprint]; cert != nil && !cert.SelfSigned {
+		return append([]diag.Fix{fix}, r.newCertificateRequest(f, cert, "request a certificate that also covers "+f.Host)...)
+	}
+	return []diag.Fix{fix}
+}

@@ -1,0 +1,207 @@
+package remedy
+
+import (
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+
+	"github.com/exdiag/exdiag/internal/diag"
+	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/probe"
+)
+
+// Input is what remedies are built from besides the report.
+type Input struct {
+	// Org is the organisation; nil when the URLs came from --url.
+	Org *inventory.Org
+	// DNS holds every lookup made, including the candidate names Candidates
+	// asked for, so a fix only moves clients to a name that resolves.
+	DNS map[string]*probe.DNSResult
+	// DNSServers are the servers asked (for messages).
+	DNSServers []string
+	// TargetHost overrides the replacement host (--target-host).
+	TargetHost string
+	// Expect holds the thumbprints the run expected (--expect-thumbprint).
+	Expect []string
+}
+
+type remedier struct {
+	in        Input
+	rep       *diag.Report
+	usedHosts map[string]bool
+	servers   map[string]*inventory.Server
+	certs     map[string]*diag.CertInfo
+}
+
+// Apply fills every finding's Fix with the commands that fix it, in the
+// order to run them: DNS records first, then URLs, then application pool
+// recycles.
+func Apply(rep *diag.Report, in Input) {
+	r := newRemedier(rep, in)
+	for i := range rep.Findings {
+		rep.Findings[i].Fix = r.fix(&rep.Findings[i])
+	}
+}
+
+// Candidates lists names a fix might move clients to that the run has not
+// looked up yet: the exact DNS names of the certificates served. The
+// caller resolves them before calling Apply.
+func Candidates(rep *diag.Report, known map[string]*probe.DNSResult) []string {
+	var out []string
+	for _, c := range rep.Certificates {
+		for _, n := range append([]string{c.CommonName}, c.SANs...) {
+			n = strings.ToLower(n)
+			if n == "" || strings.Contains(n, "*") || !strings.Contains(n, ".") || net.ParseIP(n) != nil {
+				continue
+			}
+			if _, ok := known[n]; !ok && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func newRemedier(rep *diag.Report, in Input) *remedier {
+	r := &remedier{in: in, rep: rep, usedHosts: map[string]bool{}, servers: map[string]*inventory.Server{}, certs: map[string]*diag.CertInfo{}}
+	for _, ep := range rep.Endpoints {
+		r.usedHosts[strings.ToLower(ep.Host)] = true
+	}
+	if in.Org != nil {
+		for i := range in.Org.Servers {
+			s := &in.Org.Servers[i]
+			r.servers[strings.ToLower(s.Name)] = s
+		}
+	}
+	for i := range rep.Certificates {
+		r.certs[rep.Certificates[i].Thumbprint] = &rep.Certificates[i]
+	}
+	for _, ep := range rep.Endpoints {
+		for i := range ep.Chain {
+			if _, ok := r.certs[ep.Chain[i].Thumbprint]; !ok {
+				c := ep.Chain[i]
+				r.certs[c.Thumbprint] = &c
+			}
+		}
+	}
+	return r
+}
+
+func (r *remedier) server(name string) *inventory.Server { return r.servers[strings.ToLower(name)] }
+
+func (r *remedier) fix(f *diag.Finding) []diag.Fix {
+	switch f.Code {
+	case diag.CodeNameMismatch, diag.CodeCNOnlyMatch:
+		return r.moveHost(f)
+	case diag.CodeURLNotHTTPS:
+		return r.toHTTPS(f)
+	case diag.CodeDNSMissing:
+		return r.dnsMissing(f)
+	case diag.CodeCertExpired, diag.CodeCertExpiring, diag.CodeCertNotYetValid:
+		return r.renew(f)
+	case diag.CodeCertSelfSigned, diag.CodeSelfSignedExternal:
+		return r.replaceSelfSigned(f)
+	case diag.CodeCertUntrusted:
+		return r.untrusted(f)
+	case diag.CodeCertUnexpected, diag.CodeServersDisagree:
+		return r.bind(f)
+	case diag.CodePrincipalNameMismatch, diag.CodePrincipalNameSANOnly:
+		return r.principalName(f)
+	case diag.CodeStartTLSMissing:
+		return r.startTLS(f)
+	}
+	return r.manual(f)
+}
+
+// moveHost moves each URL of f to a name the served certificate covers.
+func (r *remedier) moveHost(f *diag.Finding) []diag.Fix {
+	ch := r.chooseHost(r.certs[f.Thumbprint])
+	if ch.host == "" {
+		return r.newCertificateRoute(f, ch.why)
+	}
+	var fixes, recycles []diag.Fix
+	if !ch.resolves {
+		fixes = append(fixes, r.addRecord(ch.host, f.Address, fmt.Sprintf(
+			"%s has no DNS record at %s: add it first, pointing at the server that answers today (KB 940726)", ch.host, r.dnsServers()))...)
+	}
+	for _, src := range f.Sources {
+		for _, u := range r.urlsOf(f, src) {
+			cmd, why := setHostCommand(src, r.server(src.Server), u, ch.host)
+			if cmd == "" {
+				fixes = append(fixes, diag.Fix{Comment: fmt.Sprintf("change %s to use %s: %s", u, ch.host, why)})
+				continue
+			}
+			fixes = append(fixes, diag.Fix{Comment: describe(src, u, ch.host), Shell: "powershell", Command: cmd})
+			if src.Service == inventory.ServiceAutodiscoverSCP {
+				recycles = appendRecycle(recycles, src.Server)
+			}
+		}
+	}
+	return append(fixes, recycles...)
+}
+
+// toHTTPS moves a plain http:// URL to https:// on the same host.
+func (r *remedier) toHTTPS(f *diag.Finding) []diag.Fix {
+	var fixes []diag.Fix
+	for _, src := range f.Sources {
+		for _, u := range r.urlsOf(f, src) {
+			if cmd, why := setHostCommand(src, r.server(src.Server), u, f.Host); cmd != "" {
+				fixes = append(fixes, diag.Fix{Comment: "serve " + u + " over HTTPS", Shell: "powershell", Command: cmd})
+			} else {
+				fixes = append(fixes, diag.Fix{Comment: "change " + u + " to https://: " + why})
+			}
+		}
+	}
+	return fixes
+}
+
+// urlsOf returns the URLs of f held at src, via the report's endpoints.
+func (r *remedier) urlsOf(f *diag.Finding, src inventory.Source) []string {
+	var out []string
+	for _, ep := range r.rep.Endpoints {
+		if ep.Source == src && slices.Contains(f.URLs, ep.URL) && !slices.Contains(out, ep.URL) {
+			out = append(out, ep.URL)
+		}
+	}
+	return out
+}
+
+func describe(src inventory.Source, oldURL, newHost string) string {
+	what := string(src.Service)
+	if src.Scope != inventory.ScopeNone {
+		what += " " + string(src.Scope)
+	}
+	return fmt.Sprintf("%s: %s %s URL %s -> %s", src.Server, src.Object, what, oldURL, newHost)
+}
+
+func appendRecycle(fixes []diag.Fix, server string) []diag.Fix {
+	comment := "on " + server + ", in an elevated PowerShell: recycle the Autodiscover application pool so the new SCP URL is served (KB 940726)"
+	if slices.ContainsFunc(fixes, func(f diag.Fix) bool { return f.Comment == comment }) {
+		return fixes
+	}
+	return append(fixes, diag.Fix{Comment: comment, Shell: "powershell", Command: "Restart-WebAppPool -Name 'MSExchangeAutodiscoverAppPool'"})
+}
+
+func (r *remedier) dnsServers() string {
+	if len(r.in.DNSServers) == 0 {
+		return "the DNS servers asked"
+	}
+	return strings.Join(r.in.DNSServers, ", ")
+}
+
+// manual is the fallback: a step to take, with no command.
+func (r *remedier) manual(f *diag.Finding) []diag.Fix {
+	switch f.Code {
+	case diag.CodeUnreachable:
+		return []diag.Fix{{Comment: "make " + f.Address + " reachable from clients: start the service, open the firewall, or correct the DNS record"}}
+	case diag.CodeTLSError:
+		return []diag.Fix{{Comment: "bind a certificate to the service on the server answering at " + f.Address + " (for IIS: Enable-ExchangeCertificate -Services IIS) and check its TLS settings"}}
+	case diag.CodeTLSLegacy:
+		return []diag.Fix{{Comment: "enable TLS 1.2 on the server answering at " + f.Address + " (Exchange TLS guidance: TLS 1.2 enabled, with strong crypto for .NET)"}}
+	case diag.CodeURLInvalid:
+		return []diag.Fix{{Comment: "correct the stored value to a valid https:// URL on a name the certificate covers"}}
+	}
+	return nil
+}
