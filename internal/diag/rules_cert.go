@@ -80,17 +80,17 @@ func (j *judge) validity(eo probe.EndpointObservation, f Finding, c *x509.Certif
 		f.Code, f.Severity = CodeCertExpired, Error
 		f.Message = fmt.Sprintf("Outlook shows \"The security certificate has expired or is not yet valid\": %s "+
 			"served at %s expired on %s (%s ago). Renew it and bind the new certificate.",
-			which, f.Address, day(c.NotAfter), days(now.Sub(c.NotAfter)))
+			which, f.Address, day(c.NotAfter), days(c.NotAfter, now))
 	case now.Before(c.NotBefore):
 		f.Code, f.Severity = CodeCertNotYetValid, Error
 		f.Message = fmt.Sprintf("Outlook shows \"The security certificate has expired or is not yet valid\": %s "+
 			"served at %s is valid only from %s (in %s). Check the server's clock, or wait before binding it.",
-			which, f.Address, day(c.NotBefore), days(c.NotBefore.Sub(now)))
+			which, f.Address, day(c.NotBefore), days(now, c.NotBefore))
 	case c.NotAfter.Sub(now) < time.Duration(j.in.WarnDays)*24*time.Hour:
 		f.Code, f.Severity = CodeCertExpiring, Warning
 		f.Message = fmt.Sprintf("%s served at %s expires on %s, in %s. Renew it before then, or Outlook will show "+
 			"\"The security certificate has expired or is not yet valid\".", capitalize(which), f.Address,
-			day(c.NotAfter), days(c.NotAfter.Sub(now)))
+			day(c.NotAfter), days(now, c.NotAfter))
 	default:
 		return
 	}
@@ -130,10 +130,13 @@ func quotedList(names []string) string {
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
-// days renders a duration as whole days, rounding down, with "less than a
-// day" for short spans so that "in 0 days" is never printed.
-func days(d time.Duration) string {
-	n := int(d / (24 * time.Hour))
+// days renders the calendar days between two instants ("12 days"), with
+// "less than a day" for the same day, so that "in 0 days" is never printed.
+func days(from, to time.Time) string {
+	n := CalendarDays(from, to)
+	if n < 0 {
+		n = -n
+	}
 	switch n {
 	case 0:
 		return "less than a day"
@@ -141,6 +144,23 @@ func days(d time.Duration) string {
 		return "1 day"
 	}
 	return fmt.Sprintf("%d days", n)
+}
+
+// CalendarDays counts UTC calendar days from one instant to another, so a
+// certificate ending on 2026-06-13 has 12 days left on 2026-06-01 whatever
+// the hour. It uses Unix seconds: certificates valid until 9999 overflow a
+// time.Duration.
+func CalendarDays(from, to time.Time) int {
+	return int(dayNumber(to) - dayNumber(from))
+}
+
+func dayNumber(t time.Time) int64 {
+	s := t.Unix()
+	d := s / 86400
+	if s%86400 < 0 {
+		d--
+	}
+	return d
 }
 
 func capitalize(s string) string {

@@ -2,7 +2,9 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"unicode/utf8"
 
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
@@ -152,11 +154,44 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
 		}
 		doc.Findings[i] = jf
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	// The document is for scripts, never embedded in HTML: keep < > & as is.
 	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeInvisible(buf.Bytes()))
+	return err
+}
+
+// escapeInvisible rewrites DEL, C1 controls and bidi overrides, which
+// encoding/json leaves raw, as \u escapes, so that `cat report.json` on a
+// terminal is as safe as the text format. Such runes can only occur inside
+// JSON strings, where the escape decodes to the same value.
+func escapeInvisible(b []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r >= 0x7f && unsafeRune(r) {
+			if out == nil {
+				out = make([]byte, 0, len(b)+64)
+			}
+			out = append(out, b[last:i]...)
+			out = append(out, '\\', 'u')
+			for shift := 12; shift >= 0; shift -= 4 {
+				out = append(out, hexDigits[(r>>shift)&0xf])
+			}
+			last = i + size
+		}
+		i += size
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
 }
 
 func toJSONSource(s inventory.Source) jsonSource {

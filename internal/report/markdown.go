@@ -128,6 +128,8 @@ func (m *mdRenderer) fixes() {
 
 // fence writes the steps as one fenced block per run of the same shell.
 // Comments become "# " lines; manual steps (no command) are comments only.
+// A command is one line: a newline in it is escaped like any control, so a
+// value smuggled into a quoted argument cannot pose as a second command.
 func (m *mdRenderer) fence(steps []diag.Fix) {
 	for len(steps) > 0 {
 		shell := shellOf(steps[0])
@@ -141,7 +143,7 @@ func (m *mdRenderer) fence(steps []diag.Fix) {
 				lines = append(lines, "# "+clean(fx.Comment))
 			}
 			if fx.Command != "" {
-				lines = append(lines, cleanLines(fx.Command)...)
+				lines = append(lines, clean(fx.Command))
 			}
 		}
 		body := strings.Join(lines, "\n")
@@ -217,7 +219,7 @@ func (m *mdRenderer) endpoints() {
 		cert, expires := mdText(ep.Error), ""
 		if c := leaf(ep, m.certs); c != nil {
 			cert = mdText(certName(c))
-			expires = date(c.NotAfter) + " " + lifetime(c, m.rep.GeneratedAt)
+			expires = expiry(c, m.rep.GeneratedAt)
 		}
 		m.row(status, mdText(ep.URL), mdText(ep.Address), mdText(ep.TLSVersion), cert, expires)
 	}

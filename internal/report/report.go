@@ -130,24 +130,33 @@ func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func date(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
-// lifetime is "(92 days left)", "(expired 31 days ago)" or "(not valid
-// until 2026-07-01)", counted in whole days from now. Unix seconds, not
-// time.Duration, because certificates valid until 9999 overflow a Duration.
+// lifetime is "(12 days left)", "(expires today)", "(expired 92 days ago)"
+// or "(not valid until 2026-07-01)". Days are calendar days in UTC, so a
+// certificate ending on 2026-06-13 has 12 days left on 2026-06-01 whatever
+// the hour.
 func lifetime(c *diag.CertInfo, now time.Time) string {
 	if c.NotBefore.After(now) {
 		return "(not valid until " + date(c.NotBefore) + ")"
 	}
-	secs := c.NotAfter.Unix() - now.Unix()
-	switch days := int(secs / 86400); {
-	case secs < 0 && days == 0:
+	days := diag.CalendarDays(now, c.NotAfter)
+	switch {
+	case c.NotAfter.Before(now) && days == 0:
 		return "(expired today)"
-	case secs < 0:
-		return "(expired " + plural(-days, "day") + " ago)"
+	case c.NotAfter.Before(now):
+		return "(expired " + plural(int(-days), "day") + " ago)"
 	case days == 0:
-		return "(less than a day left)"
-	default:
-		return "(" + plural(days, "day") + " left)"
+		return "(expires today)"
 	}
+	return "(" + plural(int(days), "day") + " left)"
+}
+
+// expiry is "expires 2026-06-13 (12 days left)" or "expired 2026-03-01 (92
+// days ago)".
+func expiry(c *diag.CertInfo, now time.Time) string {
+	if c.NotAfter.Before(now) && !c.NotBefore.After(now) {
+		return "expired " + date(c.NotAfter) + " (" + strings.TrimPrefix(lifetime(c, now), "(expired ")
+	}
+	return "expires " + date(c.NotAfter) + " " + lifetime(c, now)
 }
 
 // certName is what a person calls a certificate: its CN, else its first
@@ -159,6 +168,14 @@ func certName(c *diag.CertInfo) string {
 		}
 	}
 	return "(no name)"
+}
+
+// orDash stands in for an empty column.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func firstOf(s []string) string {

@@ -90,16 +90,6 @@ func clean(s string) string {
 	return b.String()
 }
 
-// cleanLines splits a generated multi-line command into cleaned lines; only
-// "\n" separates lines, every other control is escaped.
-func cleanLines(s string) []string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = clean(l)
-	}
-	return lines
-}
-
 // mdSpecial are the ASCII punctuation characters that could start Markdown
 // or HTML syntax inside a line, or split a table cell. CommonMark lets any
 // of them be escaped with a backslash.

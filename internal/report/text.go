@@ -12,7 +12,8 @@ import (
 )
 
 // Text layout: findings are "  ERROR code  url" with details indented to
-// detailIndent; lines wrap at textWidth. Columns are padded to the widest
+// detailIndent; messages are one line each, long SAN lists wrap at
+// textWidth. Columns are padded to the widest
 // value up to a cap, so one long URL does not push every row right.
 const (
 	textWidth    = 100
@@ -112,9 +113,9 @@ func (t *textRenderer) finding(f *diag.Finding, codeWidth int) {
 		head += " (" + clean(f.Address) + ")"
 	}
 	t.line(strings.TrimRight(head, " "))
-	for _, l := range wrap(clean(f.Message), textWidth-len(detailIndent)) {
-		t.line(detailIndent, l)
-	}
+	// Messages stay on one line: terminals and ticket systems wrap them,
+	// and grep still finds a phrase that a hard wrap would split.
+	t.line(detailIndent, clean(f.Message))
 	for i, u := range f.URLs[min(1, len(f.URLs)):] {
 		t.line(detailIndent, label("also:", i == 0, 6), clean(u))
 	}
@@ -134,17 +135,31 @@ func (t *textRenderer) finding(f *diag.Finding, codeWidth int) {
 			t.line(detailIndent, "        ", clean(s.DN))
 		}
 	}
-	for i, fx := range f.Fix {
-		name := "fix:"
-		if len(f.Fix) > 1 {
-			name = "fix " + strconv.Itoa(i+1) + ":"
+	t.fixes(f.Fix)
+}
+
+// fixes prints the steps numbered by their comments: a step without a
+// comment continues the step before it, so three Set- commands under one
+// explanation read as one step.
+func (t *textRenderer) fixes(steps []diag.Fix) {
+	numbered := 0
+	for i, fx := range steps {
+		if i == 0 || fx.Comment != "" {
+			numbered++
 		}
-		t.line(strings.TrimRight(detailIndent+name+" "+clean(fx.Comment), " "))
-		if fx.Command == "" {
-			continue
+	}
+	n := 0
+	for i, fx := range steps {
+		if i == 0 || fx.Comment != "" {
+			n++
+			name := "fix:"
+			if numbered > 1 {
+				name = "fix " + strconv.Itoa(n) + ":"
+			}
+			t.line(strings.TrimRight(detailIndent+name+" "+clean(fx.Comment), " "))
 		}
-		for _, l := range cleanLines(fx.Command) {
-			t.line(detailIndent, "  ", l)
+		if fx.Command != "" {
+			t.line(detailIndent, "  ", clean(fx.Command))
 		}
 	}
 }
@@ -193,7 +208,7 @@ func (t *textRenderer) endpoints() {
 		}
 		detail := clean(ep.Error)
 		if c := leaf(ep, t.certs); c != nil {
-			detail = clean(certName(c)) + ", expires " + date(c.NotAfter) + " " + lifetime(c, t.rep.GeneratedAt)
+			detail = clean(certName(c)) + ", " + expiry(c, t.rep.GeneratedAt)
 			if ep.Error != "" {
 				detail += "; " + clean(ep.Error)
 			}
@@ -247,13 +262,6 @@ func pad(s string, width int) string {
 		return s
 	}
 	return s + strings.Repeat(" ", width-n)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // wrap breaks s at spaces into lines of at most width runes; a word longer

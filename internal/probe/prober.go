@@ -1,0 +1,251 @@
+// Package probe observes the network as Exchange clients meet it: it looks
+// each URL's host name up at the DNS servers in use and makes one TLS
+// handshake per distinct (address, SNI, protocol), recording what it saw.
+// Judging what was seen is diag's job.
+package probe
+
+import (
+	"context"
+	"crypto/x509"
+	"maps"
+	"net"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/exdiag/exdiag/internal/inventory"
+)
+
+// Dialer is how the prober opens TCP connections (injected; tests and the lab may wrap it).
+type Dialer interface {
+	DialContext(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// Config configures a Prober.
+type Config struct {
+	// DNSServers are ip:port, ip or [v6] (port 53 is added); empty means the
+	// system's (SystemDNS).
+	DNSServers []string
+	// SearchDomains complete single-label host names; nil means the system's.
+	SearchDomains []string
+	// Pins are --resolve and --connect-to rules in flag order; the first match wins.
+	Pins []Pin
+	// Roots verify served chains; nil means the system roots.
+	Roots *x509.CertPool
+	// Timeout bounds each network exchange: one DNS query, or one
+	// dial + STARTTLS + TLS handshake.
+	Timeout time.Duration
+	// Concurrency bounds the exchanges started at once; 32 if <= 0.
+	Concurrency int
+	// Now is the clock chains are verified against; nil means time.Now.
+	Now func() time.Time
+	// Dialer opens TCP connections; nil means a net.Dialer.
+	Dialer Dialer
+}
+
+// Prober observes DNS and TLS for a list of endpoints.
+type Prober struct {
+	cfg      Config
+	timeout  time.Duration
+	dialer   Dialer
+	now      func() time.Time
+	resolver *resolver
+	limit    *limiter
+}
+
+// defaultTimeout applies when Config.Timeout is not set.
+const defaultTimeout = 10 * time.Second
+
+// New returns a prober for cfg. It reads the system DNS configuration when
+// cfg leaves the servers or the search list unset.
+func New(cfg Config) *Prober {
+	p := &Prober{cfg: cfg, timeout: cfg.Timeout, dialer: cfg.Dialer, now: cfg.Now}
+	if p.timeout <= 0 {
+		p.timeout = defaultTimeout
+	}
+	if p.dialer == nil {
+		p.dialer = &net.Dialer{}
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	conc := cfg.Concurrency
+	if conc <= 0 {
+		conc = 32
+	}
+	p.limit = newLimiter(conc, max(4*conc, 1024), min(250*time.Millisecond, p.timeout/10))
+
+	r := &resolver{search: cfg.SearchDomains, timeout: p.timeout}
+	for _, s := range cfg.DNSServers {
+		r.servers = append(r.servers, normalizeServer(s))
+	}
+	if len(r.servers) == 0 || r.search == nil {
+		servers, search, err := SystemDNS()
+		if len(r.servers) == 0 {
+			r.servers = servers
+			if err != nil {
+				r.noServers = "no dns servers: " + err.Error()
+			} else {
+				r.noServers = "no dns servers are configured on this machine"
+			}
+		}
+		if r.search == nil {
+			r.search = search
+		}
+	}
+	p.resolver = r
+	return p
+}
+
+// Run observes every endpoint. It never fails as a whole: each problem is
+// recorded in the observation it concerns. Cancelling ctx cuts the probes short.
+func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint) *Observations {
+	obs := &Observations{
+		Endpoints:  make([]EndpointObservation, len(endpoints)),
+		DNS:        map[string]*DNSResult{},
+		Handshakes: map[HandshakeKey]*Handshake{},
+		DNSServers: slices.Clone(p.resolver.servers),
+	}
+	// names to look up: URL hosts, plus --connect-to hosts given as names.
+	names := map[string]bool{}
+	for i, ep := range endpoints {
+		eo := &obs.Endpoints[i]
+		eo.Endpoint = ep
+		eo.Target, eo.ParseErr = ParseTarget(ep.URL)
+		if eo.ParseErr != nil {
+			continue
+		}
+		t := eo.Target
+		if t.IsIP() {
+			obs.DNS[t.Host] = &DNSResult{Host: t.Host, Name: t.Host, Status: DNSSkipped}
+		} else {
+			names[t.Host] = true
+		}
+		if pin, ok := p.pinFor(t.Host, t.Port); ok && !t.Plain && pin.ConnectTo {
+			if h, port := p.connectTarget(pin, t); !isIP(h) {
+				if _, ok := p.resolvePin(h, port); !ok {
+					names[h] = true
+				}
+			}
+		}
+	}
+
+	lookups := p.lookupAll(ctx, obs, slices.Sorted(maps.Keys(names)))
+
+	var keys []HandshakeKey
+	for i := range obs.Endpoints {
+		eo := &obs.Endpoints[i]
+		if eo.ParseErr != nil {
+			continue
+		}
+		t := eo.Target
+		if res, ok := lookups[t.Host]; ok {
+			obs.DNS[t.Host] = res
+		}
+		if t.Plain {
+			continue
+		}
+		addr, pin, errDetail := p.address(t, lookups)
+		if addr == "" {
+			continue
+		}
+		eo.Pin = pin
+		eo.Handshake = HandshakeKey{Address: addr, SNI: t.Host, StartTLS: t.StartTLS}
+		if t.IsIP() {
+			eo.Handshake.SNI = ""
+		}
+		if _, dup := obs.Handshakes[eo.Handshake]; dup {
+			continue
+		}
+		if errDetail != "" {
+			obs.Handshakes[eo.Handshake] = &Handshake{Key: eo.Handshake, Err: &ConnError{Kind: ErrUnreachable, Detail: errDetail}}
+			continue
+		}
+		obs.Handshakes[eo.Handshake] = nil // placeholder for dedup; filled below
+		keys = append(keys, eo.Handshake)
+	}
+	p.handshakeAll(ctx, obs, keys)
+	return obs
+}
+
+// lookupAll looks each name up once, concurrently.
+func (p *Prober) lookupAll(ctx context.Context, obs *Observations, names []string) map[string]*DNSResult {
+	start := time.Now()
+	results := make([]*DNSResult, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			p.limit.do(ctx, func() { results[i] = p.resolver.lookup(ctx, name) })
+		})
+	}
+	wg.Wait()
+	out := make(map[string]*DNSResult, len(names))
+	for i, name := range names {
+		out[name] = results[i]
+	}
+	obs.Stats.DNSLookups = len(names)
+	obs.Stats.DNSTime = time.Since(start)
+	return out
+}
+
+// handshakeAll makes one handshake per key, concurrently; one failure never
+// cancels the others.
+func (p *Prober) handshakeAll(ctx context.Context, obs *Observations, keys []HandshakeKey) {
+	start := time.Now()
+	done := make([]*Handshake, len(keys))
+	var wg sync.WaitGroup
+	for i, key := range keys {
+		wg.Go(func() {
+			p.limit.do(ctx, func() {
+				h := p.handshake(ctx, key)
+				h.Trust = verifyChain(h.Chain, p.cfg.Roots, p.now())
+				done[i] = h
+			})
+		})
+	}
+	wg.Wait()
+	for _, h := range done {
+		obs.Handshakes[h.Key] = h
+	}
+	obs.Stats.Handshakes = len(keys)
+	obs.Stats.TLSTime = time.Since(start)
+}
+
+// limiter bounds concurrent exchanges without letting dead servers hog the
+// bound: a task still running after slowAfter gives its slot to the next
+// task and keeps only an in-flight token, whose count has a hard cap.
+type limiter struct {
+	slots, inflight chan struct{}
+	slowAfter       time.Duration
+}
+
+func newLimiter(slots, inflight int, slowAfter time.Duration) *limiter {
+	return &limiter{
+		slots:     make(chan struct{}, slots),
+		inflight:  make(chan struct{}, inflight),
+		slowAfter: slowAfter,
+	}
+}
+
+// do runs f under the limits. When ctx is done before f could start, f runs
+// anyway, so that it records the cancellation without using the network.
+func (l *limiter) do(ctx context.Context, f func()) {
+	select {
+	case l.slots <- struct{}{}:
+	case <-ctx.Done():
+		f()
+		return
+	}
+	release := sync.OnceFunc(func() { <-l.slots })
+	defer release()
+	select {
+	case l.inflight <- struct{}{}:
+	case <-ctx.Done():
+		f()
+		return
+	}
+	defer func() { <-l.inflight }()
+	t := time.AfterFunc(l.slowAfter, release)
+	defer t.Stop()
+	f()
+}

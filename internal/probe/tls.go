@@ -1,0 +1,168 @@
+package probe
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// legacySuites offers every suite Go implements, so that servers limited to
+// RSA key exchange or 3DES (old Exchange, old appliances) still show their
+// certificate. An explicit list is not subject to the GODEBUG defaults.
+var legacySuites = func() []uint16 {
+	var ids []uint16
+	for _, s := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}()
+
+// handshake makes one connection for key and records what it showed.
+// One deadline of p.timeout covers dial, STARTTLS dialogue and handshake.
+func (p *Prober) handshake(ctx context.Context, key HandshakeKey) *Handshake {
+	h := &Handshake{Key: key}
+	start := time.Now()
+	defer func() { h.Duration = time.Since(start) }()
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+
+	conn, err := p.dialer.DialContext(ctx, "tcp", key.Address)
+	if err != nil {
+		h.Err = p.dialError(ctx, key.Address, err)
+		return h
+	}
+	defer conn.Close()
+	if d, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(d)
+	}
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+
+	if key.StartTLS != StartTLSNone {
+		br := bufio.NewReaderSize(conn, maxLine+2)
+		err := startTLS(br, conn, key.StartTLS)
+		if err == nil && br.Buffered() > 0 {
+			// Bytes after the go-ahead would be read as TLS: a broken or
+			// injected dialogue (CVE-2011-0411 style).
+			err = &ConnError{Kind: ErrProtocol, Detail: "the server sent data after its starttls reply"}
+		}
+		if err != nil {
+			h.Err = p.connError(ctx, key.Address, err)
+			return h
+		}
+	}
+
+	var mu sync.Mutex
+	var captured []*x509.Certificate
+	cfg := &tls.Config{
+		ServerName:         key.SNI,
+		InsecureSkipVerify: true, // verified separately in verify.go; the handshake must not decide
+		MinVersion:         tls.VersionTLS10,
+		CipherSuites:       legacySuites,
+		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
+			var certs []*x509.Certificate
+			for _, der := range raw {
+				if c, err := x509.ParseCertificate(der); err == nil {
+					certs = append(certs, c)
+				}
+			}
+			mu.Lock()
+			captured = certs
+			mu.Unlock()
+			return nil
+		},
+	}
+	tc := tls.Client(conn, cfg)
+	err = tc.HandshakeContext(ctx)
+	st := tc.ConnectionState()
+	h.Version, h.CipherSuite = st.Version, st.CipherSuite
+	if err == nil {
+		h.Chain = st.PeerCertificates
+		return h
+	}
+	mu.Lock()
+	h.Chain = captured
+	mu.Unlock()
+	h.Err = p.connError(ctx, key.Address, err)
+	return h
+}
+
+// dialError classifies a failed TCP connect.
+func (p *Prober) dialError(ctx context.Context, addr string, err error) *ConnError {
+	var errno syscall.Errno
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		return &ConnError{Kind: ErrConnectTimeout, Detail: "connecting to " + addr + ": canceled"}
+	case isTimeout(err):
+		return &ConnError{Kind: ErrConnectTimeout, Detail: fmt.Sprintf("no tcp answer from %s within %v", addr, p.timeout)}
+	// Windows reports WSAECONNREFUSED (10061), not the invented ECONNREFUSED.
+	case errors.As(err, &errno) && (errno == syscall.ECONNREFUSED || errno == 10061):
+		return &ConnError{Kind: ErrRefused, Detail: "connection to " + addr + " refused"}
+	}
+	return &ConnError{Kind: ErrUnreachable, Detail: "connecting to " + addr + ": " + cause(err)}
+}
+
+// connError classifies a failure after the TCP connection was made.
+func (p *Prober) connError(ctx context.Context, addr string, err error) *ConnError {
+	var ce *ConnError
+	var rh tls.RecordHeaderError
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &ce):
+		return &ConnError{Kind: ce.Kind, Detail: addr + ": " + ce.Detail}
+	case errors.Is(ctx.Err(), context.Canceled):
+		return &ConnError{Kind: ErrTimeout, Detail: addr + ": canceled"}
+	case isTimeout(err):
+		return &ConnError{Kind: ErrTimeout, Detail: fmt.Sprintf("%s accepted the connection but did not finish the exchange within %v", addr, p.timeout)}
+	case errors.As(err, &rh):
+		return &ConnError{Kind: ErrPlaintext, Detail: plaintextDetail(addr, rh.RecordHeader[:])}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &ConnError{Kind: ErrReset, Detail: addr + " closed the connection mid-exchange"}
+	// Windows: WSAECONNABORTED (10053), WSAECONNRESET (10054).
+	case errors.As(err, &errno) && (errno == syscall.ECONNRESET || errno == syscall.EPIPE ||
+		errno == syscall.ECONNABORTED || errno == 10053 || errno == 10054):
+		return &ConnError{Kind: ErrReset, Detail: addr + " reset the connection mid-exchange"}
+	}
+	return &ConnError{Kind: ErrHandshake, Detail: addr + ": " + cause(err)}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
+		errors.As(err, &ne) && ne.Timeout()
+}
+
+// plaintextDetail describes the first bytes a server sent instead of TLS.
+func plaintextDetail(addr string, hdr []byte) string {
+	s := string(hdr)
+	switch {
+	case strings.HasPrefix(s, "HTTP/"), strings.HasPrefix(s, "<"):
+		return addr + " answered in plain http, not tls"
+	case strings.HasPrefix(s, "220"), strings.HasPrefix(s, "* OK"), strings.HasPrefix(s, "+OK"):
+		return fmt.Sprintf("%s sent a plain-text mail greeting (%q...): use starttls or the tls port", addr, s)
+	}
+	return fmt.Sprintf("%s sent %q, which is not a tls record", addr, s)
+}
+
+// cause drops net.OpError's "dial tcp a->b:" prefix, which repeats the address.
+func cause(err error) string {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op != "remote error" && oe.Err != nil {
+		err = oe.Err
+	}
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		err = se.Err
+	}
+	return strings.ToLower(err.Error())
+}
