@@ -10,6 +10,7 @@ import (
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
+	"github.com/exdiag/exdiag/internal/remedy"
 	"github.com/exdiag/exdiag/internal/report"
 	"github.com/exdiag/exdiag/internal/term"
 )
@@ -31,6 +32,7 @@ type CheckOptions struct {
 	Expect      []string
 	Concurrency int
 	Timeout     time.Duration
+	TargetHost  string
 	Format      string
 	Color       string
 	FailOn      string
@@ -85,6 +87,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.StringArrayVar(&opts.Expect, "expect-thumbprint", nil, "SHA-1 `THUMBPRINT` every endpoint must serve, as Get-ExchangeCertificate prints it (repeatable)")
 	fl.IntVar(&opts.Concurrency, "concurrency", 32, "handshakes in progress at once")
 	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "deadline for each DNS query and each connection")
+	fl.StringVar(&opts.TargetHost, "target-host", "", "host `NAME` fixes move URLs to (default: chosen from the certificate served)")
 	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown or json")
 	fl.StringVar(&opts.Color, "color", "auto", "colour text output: auto, always or never (NO_COLOR is honoured)")
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning or never")
@@ -143,15 +146,18 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	for _, u := range o.URLs {
 		endpoints = append(endpoints, inventory.Endpoint{URL: u, Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
 	}
-	obs := probe.New(cfg).Run(ctx, endpoints)
-	if ctx.Err() != nil {
-		return runError(fmt.Errorf("interrupted"))
-	}
+	prober := probe.New(cfg)
+	obs := prober.Run(ctx, endpoints)
 	var expect []string
 	for _, t := range o.Expect {
 		expect = append(expect, diag.NormalizeThumbprint(t))
 	}
 	rep := diag.Judge(diag.Input{Obs: obs, Now: o.Now(), WarnDays: o.WarnDays, Expect: expect})
+	prober.Lookup(ctx, obs, remedy.Candidates(rep, obs.DNS))
+	if ctx.Err() != nil {
+		return runError(fmt.Errorf("interrupted"), "run exdiag check again; nothing was changed")
+	}
+	remedy.Apply(rep, remedy.Input{DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect})
 	return o.render(rep)
 }
 

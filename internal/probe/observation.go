@@ -17,6 +17,10 @@ type Observations struct {
 	DNS map[string]*DNSResult
 	// Handshakes holds one TLS observation per distinct HandshakeKey.
 	Handshakes map[HandshakeKey]*Handshake
+	// Servers are the per-server probes of shared names (PlanServerProbes).
+	Servers []ServerObservation
+	// Autodiscover holds the Autodiscover DNS records of accepted domains.
+	Autodiscover map[string]*AutodiscoverDNS
 	// DNSServers are the servers asked, as ip:port.
 	DNSServers []string
 	// Stats count the work done, for the summary and the benchmark.

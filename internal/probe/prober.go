@@ -99,7 +99,9 @@ func New(cfg Config) *Prober {
 
 // Run observes every endpoint. It never fails as a whole: each problem is
 // recorded in the observation it concerns. Cancelling ctx cuts the probes short.
-func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint) *Observations {
+//
+// servers adds per-server probes of shared names (PlanServerProbes).
+func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint, servers ...ServerProbe) *Observations {
 	obs := &Observations{
 		Endpoints:  make([]EndpointObservation, len(endpoints)),
 		DNS:        map[string]*DNSResult{},
@@ -127,6 +129,12 @@ func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint) *Obser
 					names[h] = true
 				}
 			}
+		}
+	}
+
+	for _, sp := range servers {
+		if !isIP(sp.Via) {
+			names[sp.Via] = true
 		}
 	}
 
@@ -164,8 +172,27 @@ func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint) *Obser
 		obs.Handshakes[eo.Handshake] = nil // placeholder for dedup; filled below
 		keys = append(keys, eo.Handshake)
 	}
+	keys = append(keys, p.planServers(obs, servers, lookups)...)
 	p.handshakeAll(ctx, obs, keys)
 	return obs
+}
+
+// Lookup resolves more names with the same servers and limits as Run (the
+// names a fix may move clients to) and adds them to obs.DNS. Names already
+// there are not asked again.
+func (p *Prober) Lookup(ctx context.Context, obs *Observations, hosts []string) {
+	var todo []string
+	for _, h := range hosts {
+		if _, ok := obs.DNS[h]; !ok && !slices.Contains(todo, h) {
+			todo = append(todo, h)
+		}
+	}
+	extra := &Observations{}
+	for h, r := range p.lookupAll(ctx, extra, todo) {
+		obs.DNS[h] = r
+	}
+	obs.Stats.DNSLookups += extra.Stats.DNSLookups
+	obs.Stats.DNSTime += extra.Stats.DNSTime
 }
 
 // lookupAll looks each name up once, concurrently.
