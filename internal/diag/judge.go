@@ -38,6 +38,7 @@ func Judge(in Input) *Report {
 			hosts[eo.Target.Host] = true
 		}
 	}
+	j.organisation()
 	rep.Certificates = distinctLeaves(in.Obs)
 	rep.Findings = j.sorted()
 	rep.Summary = Summary{URLs: len(in.Obs.Endpoints), Hosts: len(hosts), Handshakes: len(in.Obs.Handshakes)}
@@ -80,7 +81,9 @@ func (j *judge) add(f Finding, detail string, eo probe.EndpointObservation) {
 		return
 	}
 	f.URLs = []string{eo.Endpoint.URL}
-	f.Sources = []inventory.Source{eo.Endpoint.Source}
+	if !slices.Contains(f.Sources, eo.Endpoint.Source) {
+		f.Sources = append(f.Sources, eo.Endpoint.Source)
+	}
 	j.byKey[k] = len(j.findings)
 	j.findings = append(j.findings, f)
 }

@@ -114,3 +114,5 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+func labSpec(name string) lab.LeafSpec { return lab.LeafSpec{CommonName: name, DNSNames: []string{name}} }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
 
@@ -23,6 +24,14 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 		f := f
 		f.Code, f.Severity = CodeCertSelfSigned, Warning
 		f.Message = selfSignedMessage(leaf)
+		j.add(f, "", eo)
+	}
+	if SelfSigned(leaf) && outsideFacing(eo.Endpoint.Source) {
+		f := f
+		f.Code, f.Severity = CodeSelfSignedExternal, Error
+		f.Message = fmt.Sprintf("a self-signed certificate (%s) is served for %s, which clients outside the network use: "+
+			"Outlook Anywhere and ActiveSync do not support self-signed certificates, and no outside client trusts it. "+
+			"Use a certificate from a public CA for external names.", subjectName(leaf), eo.Endpoint.URL)
 		j.add(f, "", eo)
 	}
 	if !hs.Trust.Verified {
@@ -95,6 +104,12 @@ func (j *judge) validity(eo probe.EndpointObservation, f Finding, c *x509.Certif
 		return
 	}
 	j.add(f, f.Thumbprint, eo)
+}
+
+// outsideFacing reports an External URL, Outlook Anywhere or ActiveSync:
+// where the Exchange 2007 article says a self-signed certificate is not supported.
+func outsideFacing(s inventory.Source) bool {
+	return s.Scope == inventory.ScopeExternal || s.Service == inventory.ServiceOutlookAnywhere || s.Service == inventory.ServiceActiveSync
 }
 
 func selfSignedMessage(leaf *x509.Certificate) string {

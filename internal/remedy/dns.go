@@ -3,9 +3,11 @@ package remedy
 import (
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/exdiag/exdiag/internal/diag"
+	"github.com/exdiag/exdiag/internal/inventory"
 )
 
 // dnsMissing suggests the record a URL host lacks, pointing at the address
@@ -48,4 +50,38 @@ func (r *remedier) addRecord(host, addr, comment string) []diag.Fix {
 		return []diag.Fix{{Comment: comment}}
 	}
 	return []diag.Fix{{Comment: comment + " (on a DNS server of the zone " + zone + ")", Shell: "powershell", Command: c.String()}}
+}
+
+// autodiscoverDNS publishes Autodiscover for an accepted domain: a CNAME to
+// the external name when a served certificate covers autodiscover.DOMAIN,
+// else an SRV record pointing at the external name (which the certificate
+// does cover).
+func (r *remedier) autodiscoverDNS(f *diag.Finding) []diag.Fix {
+	domain := strings.TrimPrefix(f.Host, "autodiscover.")
+	target := ""
+	for _, ep := range r.rep.Endpoints {
+		if ep.Source.Scope == inventory.ScopeExternal && ep.Host != "" && ep.Leaf != "" {
+			target = ep.Host
+			break
+		}
+	}
+	if target == "" {
+		return []diag.Fix{{Comment: "publish autodiscover." + domain + " (A or CNAME) or _autodiscover._tcp." + domain + " (SRV) pointing at the Exchange external name"}}
+	}
+	covered := slices.ContainsFunc(r.rep.Certificates, func(c diag.CertInfo) bool {
+		return slices.ContainsFunc(c.SANs, func(s string) bool { return strings.EqualFold(s, f.Host) })
+	})
+	var c *command
+	var comment string
+	if covered {
+		c = newCommand("Add-DnsServerResourceRecordCName").arg("ZoneName", domain).arg("Name", "autodiscover").arg("HostNameAlias", target)
+		comment = "point autodiscover." + domain + " at " + target + " (on a DNS server of the zone " + domain + ")"
+	} else {
+		c = newCommand("Add-DnsServerResourceRecord -Srv").arg("ZoneName", domain).arg("Name", "_autodiscover._tcp").arg("DomainName", target).raw("-Priority 0 -Weight 0 -Port 443")
+		comment = "no served certificate covers autodiscover." + domain + ", so publish the SRV record, which sends Outlook to " + target + " (on a DNS server of the zone " + domain + ")"
+	}
+	if c.err != nil {
+		return []diag.Fix{{Comment: comment}}
+	}
+	return []diag.Fix{{Comment: comment, Shell: "powershell", Command: c.String()}}
 }

@@ -111,6 +111,8 @@ func (r *remedier) fix(f *diag.Finding) []diag.Fix {
 		return r.principalName(f)
 	case diag.CodeStartTLSMissing:
 		return r.startTLS(f)
+	case diag.CodeAutodiscoverDNS:
+		return r.autodiscoverDNS(f)
 	}
 	return r.manual(f)
 }

@@ -201,3 +201,21 @@ func TestCandidates(t *testing.T) {
 		t.Errorf("Candidates = %q, want %q", got, want)
 	}
 }
+
+func TestAutodiscoverRecord(t *testing.T) {
+	rep := &diag.Report{
+		Certificates: []diag.CertInfo{mailCert},
+		Endpoints:    []diag.Endpoint{{URL: "https://mail.contoso.com/EWS/Exchange.asmx", Host: "mail.contoso.com", Leaf: mailThumb, Source: src("EX02", inventory.ServiceEWS, inventory.ScopeExternal, "EWS (Default Web Site)")}},
+		Findings:     []diag.Finding{{Code: diag.CodeAutodiscoverDNS, Host: "autodiscover.contoso.com"}, {Code: diag.CodeAutodiscoverDNS, Host: "autodiscover.fabrikam.com"}},
+	}
+	Apply(rep, Input{})
+	want := [][]string{
+		{`Add-DnsServerResourceRecordCName -ZoneName 'contoso.com' -Name 'autodiscover' -HostNameAlias 'mail.contoso.com'`},
+		{`Add-DnsServerResourceRecord -Srv -ZoneName 'fabrikam.com' -Name '_autodiscover._tcp' -DomainName 'mail.contoso.com' -Priority 0 -Weight 0 -Port 443`},
+	}
+	for i, w := range want {
+		if got := commands(rep.Findings[i].Fix); !cmp.Equal(got, w) {
+			t.Errorf("%s: %q, want %q", rep.Findings[i].Host, got, w)
+		}
+	}
+}

@@ -1,0 +1,194 @@
+package diag
+
+import (
+	"cmp"
+	"crypto/x509"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/probe"
+)
+
+// organisation applies the rules that need the directory's view: the EXPR
+// principal name, servers behind one name, Autodiscover DNS.
+func (j *judge) organisation() {
+	if j.in.Org == nil {
+		return
+	}
+	j.principalName()
+	j.serversDisagree()
+	j.autodiscoverDNS()
+}
+
+// addOrg records a finding that is not tied to one endpoint observation.
+func (j *judge) addOrg(f Finding) {
+	j.findings = append(j.findings, f)
+}
+
+// principalName compares the EXPR provider's CertPrincipalName with the
+// subject CN of the certificate served at each Outlook Anywhere external
+// host (KB 2710606). Windows before Vista SP1 checks only the CN, so a name
+// found only among the SANs is a warning.
+func (j *judge) principalName() {
+	var expr *inventory.OutlookProvider
+	for i := range j.in.Org.Providers {
+		if strings.EqualFold(j.in.Org.Providers[i].Name, "EXPR") {
+			expr = &j.in.Org.Providers[i]
+		}
+	}
+	if expr == nil {
+		return
+	}
+	src := inventory.Source{Origin: j.originOf(), Service: inventory.ServiceOutlookProvider, Object: expr.Name, DN: expr.DN, Attribute: "msExchAutoDiscoverCertPrincipalName"}
+	for _, eo := range j.in.Obs.Endpoints {
+		s := eo.Endpoint.Source
+		if eo.ParseErr != nil || s.Service != inventory.ServiceOutlookAnywhere || s.Scope != inventory.ScopeExternal {
+			continue
+		}
+		hs := j.in.Obs.Handshakes[eo.Handshake]
+		if hs == nil || len(hs.Chain) == 0 {
+			continue
+		}
+		leaf := hs.Chain[0]
+		value, assumed := strings.TrimSpace(expr.CertPrincipalName), ""
+		if value == "" {
+			value = "msstd:" + eo.Target.Host
+			assumed = fmt.Sprintf("the EXPR provider has no CertPrincipalName, so Outlook assumes %s; ", value)
+		}
+		name, ok := strings.CutPrefix(strings.ToLower(value), "msstd:")
+		name = strings.TrimSpace(name)
+		if ok && strings.EqualFold(name, leaf.Subject.CommonName) {
+			continue
+		}
+		f := Finding{Host: eo.Target.Host, Address: hs.Key.Address, Thumbprint: Thumbprint(leaf), Sources: []inventory.Source{src}}
+		served := fmt.Sprintf("the certificate served at %s (%s) has subject %s", eo.Target.Host, hs.Key.Address, subjectName(leaf))
+		switch {
+		case !ok:
+			f.Code, f.Severity = CodePrincipalNameMismatch, Error
+			f.Message = fmt.Sprintf("Outlook Anywhere fails with \"Mutual Authentication could not be established\" (KB 2710606): the EXPR CertPrincipalName %q is not of the form msstd:NAME; %s.", value, served)
+		case ok && leaf.VerifyHostname(name) == nil:
+			f.Code, f.Severity = CodePrincipalNameSANOnly, Warning
+			f.Message = fmt.Sprintf("%sthe EXPR CertPrincipalName %s names only a subject alternative name: %s. Outlook on Windows before Vista SP1 checks the CN and fails with \"Mutual Authentication could not be established\" (KB 2710606).", assumed, value, served)
+		default:
+			f.Code, f.Severity = CodePrincipalNameMismatch, Error
+			f.Message = fmt.Sprintf("Outlook Anywhere fails with \"Mutual Authentication could not be established\", and profiles offer an unencrypted connection (KB 2710606): %sthe EXPR CertPrincipalName is %s, but %s.", assumed, value, served)
+		}
+		j.add(f, value, eo)
+	}
+}
+
+func (j *judge) originOf() inventory.Origin {
+	for _, eo := range j.in.Obs.Endpoints {
+		if o := eo.Endpoint.Source.Origin; o != inventory.OriginFlag {
+			return o
+		}
+	}
+	return inventory.OriginLDAP
+}
+
+// serversDisagree compares what each server serves for a name several
+// servers publish (the renewal that reached only some of them).
+func (j *judge) serversDisagree() {
+	type group struct {
+		host  string
+		byThb map[string][]probe.ServerObservation
+		certs map[string]*x509.Certificate
+		fails []string
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, so := range j.in.Obs.Servers {
+		k := fmt.Sprintf("%s:%d/%s", so.Host, so.Port, so.StartTLS)
+		g := groups[k]
+		if g == nil {
+			g = &group{host: so.Host, byThb: map[string][]probe.ServerObservation{}, certs: map[string]*x509.Certificate{}}
+			groups[k] = g
+			order = append(order, k)
+		}
+		hs := j.in.Obs.Handshakes[so.Handshake]
+		if hs == nil || len(hs.Chain) == 0 {
+			why := so.Err
+			if hs != nil && hs.Err != nil {
+				why = hs.Err.Error()
+			}
+			g.fails = append(g.fails, fmt.Sprintf("%s could not be checked (%s)", so.Server, why))
+			continue
+		}
+		t := Thumbprint(hs.Chain[0])
+		g.byThb[t] = append(g.byThb[t], so)
+		g.certs[t] = hs.Chain[0]
+	}
+	for _, k := range order {
+		g := groups[k]
+		if len(g.byThb) < 2 {
+			continue
+		}
+		thumbs := slices.Collect(maps.Keys(g.byThb))
+		// The newest certificate (latest expiry) is the one the renewal meant to bind everywhere.
+		slices.SortFunc(thumbs, func(a, b string) int {
+			return cmp.Or(g.certs[b].NotAfter.Compare(g.certs[a].NotAfter), cmp.Compare(a, b))
+		})
+		newest := thumbs[0]
+		var parts []string
+		f := Finding{Code: CodeServersDisagree, Severity: Error, Host: g.host, Thumbprint: newest}
+		for _, t := range thumbs {
+			c := g.certs[t]
+			for _, so := range g.byThb[t] {
+				parts = append(parts, fmt.Sprintf("%s (%s) serves %s (%s, expires %s)", so.Server, so.Handshake.Address, t, subjectName(c), day(c.NotAfter)))
+				if t != newest {
+					if f.Address == "" {
+						f.Address = so.Handshake.Address
+					}
+					j.laggingServer(&f, so)
+				}
+			}
+		}
+		parts = append(parts, g.fails...)
+		f.Message = fmt.Sprintf("%s is served by several servers that do not all serve the same certificate: %s. Clients get a different certificate depending on which server answers; bind the newest one (%s) on every server.",
+			g.host, strings.Join(parts, "; "), newest)
+		j.addOrg(f)
+	}
+}
+
+// laggingServer adds the URLs and sources of server so under f.Host to f.
+func (j *judge) laggingServer(f *Finding, so probe.ServerObservation) {
+	for _, eo := range j.in.Obs.Endpoints {
+		s := eo.Endpoint.Source
+		if eo.ParseErr != nil || !strings.EqualFold(s.Server, so.Server) || eo.Target.Host != so.Host {
+			continue
+		}
+		if !slices.Contains(f.URLs, eo.Endpoint.URL) {
+			f.URLs = append(f.URLs, eo.Endpoint.URL)
+		}
+		if !slices.Contains(f.Sources, s) {
+			f.Sources = append(f.Sources, s)
+		}
+	}
+}
+
+// autodiscoverDNS warns about accepted domains where clients that do not
+// use the SCP (not domain-joined, phones) cannot find Autodiscover.
+func (j *judge) autodiscoverDNS() {
+	for _, d := range j.in.Org.AcceptedDomains {
+		a := j.in.Obs.Autodiscover[strings.ToLower(d.Name)]
+		if a == nil || a.Found() {
+			continue
+		}
+		j.addOrg(Finding{
+			Code: CodeAutodiscoverDNS, Severity: Warning, Host: "autodiscover." + a.Domain,
+			Sources: []inventory.Source{{Origin: j.originOf(), Service: inventory.ServiceAutodiscoverDNS, Object: d.Name, DN: d.DN, Attribute: "msExchAcceptedDomainName"}},
+			Message: fmt.Sprintf("neither autodiscover.%s (A or CNAME: %s) nor _autodiscover._tcp.%s (SRV: %s) exists at %s: Outlook on machines that are not domain-joined, and phones, cannot find the mailbox settings of @%s addresses.",
+				a.Domain, statusWord(a.Host), a.Domain, a.SRVStatus, strings.Join(j.in.Obs.DNSServers, ", "), a.Domain),
+		})
+	}
+}
+
+func statusWord(r *probe.DNSResult) string {
+	if r == nil {
+		return "not looked up"
+	}
+	return string(r.Status)
+}
