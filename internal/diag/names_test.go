@@ -115,4 +115,6 @@ func equal(a, b []string) bool {
 	return true
 }
 
-func labSpec(name string) lab.LeafSpec { return lab.LeafSpec{CommonName: name, DNSNames: []string{name}} }
+func labSpec(name string) lab.LeafSpec {
+	return lab.LeafSpec{CommonName: name, DNSNames: []string{name}}
+}
