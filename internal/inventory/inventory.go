@@ -23,6 +23,11 @@ type Org struct {
 	// Notes are facts the reader could not turn into endpoints but the admin
 	// must hear about (objects that could not be read, values that are unsafe).
 	Notes []Note
+	// PopImap are the POP3 and IMAP4 settings objects (Get-PopSettings,
+	// Get-ImapSettings), one per server and protocol.
+	PopImap []PopImapSettings
+	// ReceiveConnectors are the SMTP receive connectors (Get-ReceiveConnector).
+	ReceiveConnectors []ReceiveConnector
 }
 
 // Server is one Exchange server object (msExchExchangeServer).
@@ -37,9 +42,15 @@ type Server struct {
 
 // Endpoint is one URL or host name that Exchange publishes.
 type Endpoint struct {
-	// URL is the value as stored or given, unmodified.
+	// URL is the value as stored or given, unmodified; for values that are
+	// not URLs in the directory (a bare Outlook Anywhere host, POP3/IMAP4
+	// connection settings, SMTP connector FQDN and bindings) it is built from
+	// them, and Source.Value holds what was stored.
 	URL    string
 	Source Source
+	// SiteScope lists the AD sites an Autodiscover SCP is scoped to (its
+	// "Site=" keywords); empty for unscoped SCPs and other endpoints.
+	SiteScope []string
 }
 
 // Origin says how an endpoint became known.
@@ -83,6 +94,7 @@ const (
 	ServiceIMAP4           Service = "imap4"
 	ServiceSMTP            Service = "smtp"
 	ServiceAutodiscoverDNS Service = "autodiscover-dns" // autodiscover.DOMAIN of an accepted domain
+	ServiceOutlookProvider Service = "outlook-provider" // Set-OutlookProvider (EXCH, EXPR, WEB)
 )
 
 // Source says where an endpoint's value lives, so a finding can name the
@@ -98,6 +110,9 @@ type Source struct {
 	Object    string
 	DN        string
 	Attribute string
+	// Value is the stored attribute value when URL was built from it
+	// ("mail.contoso.com:995:SSL"); empty when URL is the stored value.
+	Value string
 }
 
 // OutlookProvider is one msExchAutoDiscoverConfig object (EXCH, EXPR, WEB).
@@ -120,4 +135,35 @@ type Note struct {
 	Code    string // a finding code, e.g. "ldap-unreadable", "directory-value-unsafe"
 	Message string
 	Source  Source
+}
+
+// PopImapSettings is one protocolCfgPOPServer or protocolCfgIMAPServer object
+// (CN=1,CN=POP3|IMAP4,CN=Protocols,CN=<server>,…).
+type PopImapSettings struct {
+	Server   string
+	Protocol Service // ServicePOP3 or ServiceIMAP4
+	DN       string
+	// X509CertificateName is the host name whose certificate the service
+	// uses (msExchPopImapX509CertificateName).
+	X509CertificateName string
+	// ExternalConnectionSettings and InternalConnectionSettings are
+	// "host:port:SSL|TLS" values (Exchange 2010 and later).
+	ExternalConnectionSettings []string
+	InternalConnectionSettings []string
+	// SSLBindings (implicit TLS) and UnencryptedOrTLSBindings (STARTTLS) are
+	// "ip:port" listeners.
+	SSLBindings              []string
+	UnencryptedOrTLSBindings []string
+}
+
+// ReceiveConnector is one msExchSmtpReceiveConnector object.
+type ReceiveConnector struct {
+	Server   string
+	Name     string // "Default EX01"
+	DN       string
+	FQDN     string   // msExchSMTPReceiveConnectorFQDN: the name in the banner and EHLO
+	Bindings []string // "ip:port"
+	// TLSCertificateName is "<I>issuer<S>subject" when set (msExchSmtpTLSCertificate).
+	TLSCertificateName string
+	Enabled            bool
 }

@@ -1,0 +1,117 @@
+package ad
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/go-ldap/ldap/v3"
+)
+
+// Stats describes the directory work Read did.
+type Stats struct {
+	DC       string // host:port that answered
+	Searches int    // search operations (a fixed handful, whatever the size of the org)
+	Pages    int    // search requests, one per page
+	Entries  int
+	Duration time.Duration
+}
+
+// query is one of the fixed searches Read runs under the Exchange container
+// (or, for SCPs, the whole configuration naming context).
+type query struct {
+	what, filter string
+	inConfigNC   bool
+	attrs        []string
+}
+
+var queries = []query{
+	{what: "Exchange servers", filter: "(objectClass=msExchExchangeServer)",
+		attrs: []string{"objectClass", "cn", "serialNumber", "versionNumber", "msExchCurrentServerRoles", "networkAddress", "msExchServerSite"}},
+	{what: "virtual directories", filter: "(&(objectClass=msExchVirtualDirectory)(!(objectClass=container)))",
+		attrs: []string{"objectClass", "cn", "msExchInternalHostName", "msExchExternalHostName", "msExchInternalAuthenticationMethods", "msExchExternalAuthenticationMethods", "msExchRpcHttpFlags", "msExchMetabasePath"}},
+	{what: "Autodiscover SCPs", inConfigNC: true,
+		filter: "(&(objectClass=serviceConnectionPoint)(|(keywords=" + scpPointerKeyword + ")(keywords=" + scpURLKeyword + ")))",
+		attrs:  []string{"objectClass", "cn", "keywords", "serviceBindingInformation", "serviceDNSName", "serviceClassName"}},
+	{what: "POP3, IMAP4 and SMTP settings", filter: "(|(objectClass=protocolCfgPOPServer)(objectClass=protocolCfgIMAPServer)(objectClass=msExchSmtpReceiveConnector))",
+		attrs: []string{"objectClass", "cn", "msExchPopImapX509CertificateName", "msExchPOPIMAPExternalConnectionSettings", "msExchPOPIMAPInternalConnectionSettings",
+			"msExchSecureBindings", "msExchServerBindings", "msExchSMTPReceiveConnectorFQDN", "msExchSmtpReceiveBindings", "msExchSmtpTLSCertificate", "msExchSmtpReceiveEnabled"}},
+	{what: "Outlook providers and accepted domains", filter: "(|(objectClass=msExchAutoDiscoverConfig)(objectClass=msExchAcceptedDomain))",
+		attrs: []string{"objectClass", "cn", "msExchAutoDiscoverCertPrincipalName", "msExchAutoDiscoverServer", "msExchAutoDiscoverTTL", "msExchAutoDiscoverFlags",
+			"msExchAcceptedDomainName", "msExchAcceptedDomainFlags"}},
+}
+
+// Read connects to a domain controller, binds, and reads the Exchange
+// organisation with a fixed number of paged searches. It never writes.
+func Read(ctx context.Context, o ConnectOptions, f Filter) (*inventory.Org, Stats, error) {
+	start := time.Now()
+	var st Stats
+	s, err := open(ctx, o)
+	if err != nil {
+		st.Duration = time.Since(start)
+		return nil, st, err
+	}
+	defer s.close()
+	st.DC = s.target.addr()
+	org, err := discover(ctx, newSearcher(s.conn, o.timeout(), &st), s.target, f)
+	st.Duration = time.Since(start)
+	return org, st, err
+}
+
+func discover(ctx context.Context, s *searcher, dc target, f Filter) (*inventory.Org, error) {
+	fail := func(op string, err error) error {
+		if ctx.Err() != nil {
+			return &Error{Op: op, Err: ctx.Err(), Hint: "the DC did not finish in time: raise --timeout, or try another DC with --ldap-url"}
+		}
+		return failure(op, err, ldapHint)
+	}
+	root, err := s.base("", []string{"configurationNamingContext", "defaultNamingContext", "rootDomainNamingContext", "dnsHostName"})
+	if err != nil {
+		return nil, fail("read the RootDSE of "+dc.addr(), err)
+	}
+	configNC := root.First("configurationNamingContext")
+	if configNC == "" {
+		return nil, &Error{Op: "read the RootDSE of " + dc.addr(), Err: errors.New("no configurationNamingContext"),
+			Hint: "this is not an Active Directory domain controller: give a DC in --ldap-url"}
+	}
+	exchange := "CN=Microsoft Exchange,CN=Services," + configNC
+	op := "read the Exchange organization under " + exchange
+	all, err := s.search(ctx, exchange, ldap.ScopeSingleLevel, "(objectClass=msExchOrganizationContainer)", []string{"objectClass", "cn"})
+	switch {
+	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject):
+		return nil, &Error{Op: op, Err: errors.New("the Exchange container does not exist"),
+			Hint: "Exchange was never installed in this forest, or this account cannot see the configuration: bind as a domain user"}
+	case err != nil:
+		return nil, fail(op, err)
+	case len(all) == 0:
+		return nil, &Error{Op: op, Err: errNoOrg, Hint: "this account may not read the Exchange organization: bind as a domain user"}
+	}
+	var notes []inventory.Note
+	for _, q := range queries {
+		base := exchange
+		if q.inConfigNC {
+			base = configNC
+		}
+		entries, err := s.search(ctx, base, ldap.ScopeWholeSubtree, q.filter, q.attrs)
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights) {
+			notes = append(notes, inventory.Note{Code: "ldap-unreadable",
+				Message: fmt.Sprintf("this account may not read the %s (%v): they are unknown, not missing", q.what, err),
+				Source:  inventory.Source{Origin: inventory.OriginLDAP, DN: base}})
+			all = append(all, entries...)
+			continue
+		}
+		if err != nil {
+			return nil, fail("search the "+q.what+" under "+base, err)
+		}
+		all = append(all, entries...)
+	}
+	org, err := FromEntries(all, inventory.OriginLDAP, f)
+	if err != nil {
+		return nil, err
+	}
+	org.ConfigNC = configNC
+	org.Notes = append(notes, org.Notes...)
+	return org, nil
+}
