@@ -23,6 +23,7 @@ type CheckOptions struct {
 	SystemDNS func() ([]string, []string, error)
 	Version   string
 
+	Dir         DirectoryOptions
 	URLs        []string
 	DNSServers  []string
 	Resolve     []string
@@ -78,7 +79,18 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&opts.URLs, "url", nil, "URL or host name to check (repeatable)")
+	fl.StringArrayVar(&opts.URLs, "url", nil, "URL or host name to check (repeatable); without it, URLs are read from Active Directory")
+	fl.StringVar(&opts.Dir.LDAPURL, "ldap-url", "", "domain controller `ldap://HOST[:PORT]` (StartTLS) or ldaps://HOST[:PORT] (default: found through DNS)")
+	fl.StringVar(&opts.Dir.Domain, "domain", "", "AD DNS `DOMAIN` to find a domain controller in (default: this machine's domain)")
+	fl.StringVar(&opts.Dir.Auth, "auth", "negotiate", "bind with `MODE`: negotiate, kerberos, ntlm, simple or anonymous")
+	fl.StringVar(&opts.Dir.User, "user", "", "bind as `USER` (DOMAIN\\user, user@domain or a DN); the password comes from a prompt, --password-stdin or EXDIAG_PASSWORD")
+	fl.BoolVar(&opts.Dir.PasswordStdin, "password-stdin", false, "read the bind password from the first line of standard input")
+	fl.BoolVar(&opts.Dir.AllowInsecureBind, "allow-insecure-bind", false, "allow a bind that sends a password over an unencrypted connection")
+	fl.BoolVar(&opts.Dir.NoStartTLS, "no-starttls", false, "with an ldap:// URL, do not upgrade the connection with StartTLS")
+	fl.StringVar(&opts.Dir.LDIF, "ldif", "", "read Exchange's configuration from an ldifde export `FILE` instead of the directory")
+	fl.StringArrayVar(&opts.Dir.Servers, "server", nil, "check only the URLs of Exchange server `NAME` (repeatable)")
+	fl.BoolVar(&opts.Dir.NoInternal, "no-internal", false, "skip InternalUrls and the Autodiscover SCP")
+	fl.BoolVar(&opts.Dir.NoExternal, "no-external", false, "skip ExternalUrls")
 	fl.StringArrayVar(&opts.DNSServers, "dns-server", nil, "DNS server `ADDR[:PORT]` to resolve with (repeatable; default: the system's)")
 	fl.StringArrayVar(&opts.Resolve, "resolve", nil, "connect to `HOST:PORT:ADDR` instead of resolving HOST, as curl does (repeatable)")
 	fl.StringArrayVar(&opts.ConnectTo, "connect-to", nil, "connect to `HOST:PORT:CONNECT_HOST:CONNECT_PORT` instead, as curl does (repeatable)")
@@ -91,6 +103,10 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown or json")
 	fl.StringVar(&opts.Color, "color", "auto", "colour text output: auto, always or never (NO_COLOR is honoured)")
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning or never")
+	cmd.MarkFlagsMutuallyExclusive("url", "ldif")
+	cmd.MarkFlagsMutuallyExclusive("url", "ldap-url")
+	cmd.MarkFlagsMutuallyExclusive("ldif", "ldap-url")
+	cmd.MarkFlagsMutuallyExclusive("url", "server")
 	return cmd
 }
 
@@ -118,10 +134,7 @@ func (o *CheckOptions) validate() error {
 			return usageErrorf("a thumbprint is 40 hex digits; spaces and colons are ignored", "--expect-thumbprint %q is not a SHA-1 thumbprint", t)
 		}
 	}
-	if len(o.URLs) == 0 {
-		return usageErrorf("give the URLs to check, e.g. --url https://mail.contoso.com/owa", "no URLs to check")
-	}
-	return nil
+	return o.Dir.validate()
 }
 
 // parseFailOn reads --fail-on: the lowest severity that fails the run, or
@@ -142,22 +155,36 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	var org *inventory.Org
 	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
 	for _, u := range o.URLs {
 		endpoints = append(endpoints, inventory.Endpoint{URL: u, Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
 	}
+	if len(o.URLs) == 0 {
+		if org, err = o.readOrg(ctx, cfg.DNSServers, cfg.Roots); err != nil {
+			return err
+		}
+		endpoints = org.Endpoints
+	}
 	prober := probe.New(cfg)
-	obs := prober.Run(ctx, endpoints)
+	obs := prober.Run(ctx, endpoints, probe.PlanServerProbes(org, endpoints)...)
+	if org != nil {
+		var domains []string
+		for _, d := range org.AcceptedDomains {
+			domains = append(domains, d.Name)
+		}
+		prober.Autodiscover(ctx, obs, domains)
+	}
 	var expect []string
 	for _, t := range o.Expect {
 		expect = append(expect, diag.NormalizeThumbprint(t))
 	}
-	rep := diag.Judge(diag.Input{Obs: obs, Now: o.Now(), WarnDays: o.WarnDays, Expect: expect})
+	rep := diag.Judge(diag.Input{Obs: obs, Org: org, Now: o.Now(), WarnDays: o.WarnDays, Expect: expect})
 	prober.Lookup(ctx, obs, remedy.Candidates(rep, obs.DNS))
 	if ctx.Err() != nil {
 		return runError(fmt.Errorf("interrupted"), "run exdiag check again; nothing was changed")
 	}
-	remedy.Apply(rep, remedy.Input{DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect})
+	remedy.Apply(rep, remedy.Input{Org: org, DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect})
 	return o.render(rep)
 }
 

@@ -80,7 +80,23 @@ const (
 	CodeSelfSignedExternal    Code = "self-signed-external"
 	CodeServersDisagree       Code = "servers-disagree"
 	CodeAutodiscoverDNS       Code = "autodiscover-dns-missing"
+
+	// Codes of the directory reader's notes (inventory.Note).
+	CodeLDAPUnreadable        Code = "ldap-unreadable"
+	CodeDirectoryValueUnsafe  Code = "directory-value-unsafe"
+	CodeServerVersionUnknown  Code = "server-version-unknown"
+	CodeServerFQDNUnknown     Code = "server-fqdn-unknown"
+	CodeSCPPointer            Code = "autodiscover-scp-pointer"
+	CodeSCPEmpty              Code = "autodiscover-scp-empty"
+	CodeMultipleOrganizations Code = "multiple-organizations"
 )
+
+// noteSeverity grades the directory reader's notes; unlisted codes are Info.
+var noteSeverity = map[Code]Severity{
+	CodeLDAPUnreadable:       Warning,
+	CodeDirectoryValueUnsafe: Error,
+	CodeSCPEmpty:             Warning,
+}
 
 // Finding is one problem, on one host (and address, when the problem is in
 // what that address served), affecting one or more URLs.

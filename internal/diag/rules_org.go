@@ -21,6 +21,16 @@ func (j *judge) organisation() {
 	j.principalName()
 	j.serversDisagree()
 	j.autodiscoverDNS()
+	j.notes()
+}
+
+// notes reports what the directory reader could not turn into endpoints:
+// objects the account could not read are "unknown", never "not configured".
+func (j *judge) notes() {
+	for _, n := range j.in.Org.Notes {
+		code := Code(n.Code)
+		j.addOrg(Finding{Code: code, Severity: noteSeverity[code], Host: n.Source.Server, Message: n.Message, Sources: []inventory.Source{n.Source}})
+	}
 }
 
 // addOrg records a finding that is not tied to one endpoint observation.
