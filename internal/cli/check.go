@@ -26,6 +26,8 @@ type CheckOptions struct {
 	Dir         DirectoryOptions
 	URLs        []string
 	DNSServers  []string
+	DNSSearch   []string
+	AsOf        string
 	Resolve     []string
 	ConnectTo   []string
 	CAFiles     []string
@@ -92,6 +94,8 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.BoolVar(&opts.Dir.NoInternal, "no-internal", false, "skip InternalUrls and the Autodiscover SCP")
 	fl.BoolVar(&opts.Dir.NoExternal, "no-external", false, "skip ExternalUrls")
 	fl.StringArrayVar(&opts.DNSServers, "dns-server", nil, "DNS server `ADDR[:PORT]` to resolve with (repeatable; default: the system's)")
+	fl.StringArrayVar(&opts.DNSSearch, "dns-search", nil, "DNS `SUFFIX` appended to single-label names such as https://EX07/ (repeatable; default: the system's search list)")
+	fl.StringVar(&opts.AsOf, "as-of", "", "judge certificate validity and expiry as of `TIME` (RFC 3339 or YYYY-MM-DD) instead of now")
 	fl.StringArrayVar(&opts.Resolve, "resolve", nil, "connect to `HOST:PORT:ADDR` instead of resolving HOST, as curl does (repeatable)")
 	fl.StringArrayVar(&opts.ConnectTo, "connect-to", nil, "connect to `HOST:PORT:CONNECT_HOST:CONNECT_PORT` instead, as curl does (repeatable)")
 	fl.StringArrayVar(&opts.CAFiles, "ca-file", nil, "PEM `FILE` of extra trusted roots, e.g. the enterprise CA (repeatable)")
@@ -120,6 +124,9 @@ func (o *CheckOptions) validate() error {
 	if _, _, err := parseFailOn(o.FailOn); err != nil {
 		return err
 	}
+	if _, err := o.clock(); err != nil {
+		return err
+	}
 	if o.WarnDays < 0 {
 		return usageErrorf("", "--warn-days %d is negative", o.WarnDays)
 	}
@@ -135,6 +142,19 @@ func (o *CheckOptions) validate() error {
 		}
 	}
 	return o.Dir.validate()
+}
+
+// clock is the time findings are judged at: --as-of, or the factory's clock.
+func (o *CheckOptions) clock() (func() time.Time, error) {
+	if o.AsOf == "" {
+		return o.Now, nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
+		if t, err := time.Parse(layout, o.AsOf); err == nil {
+			return func() time.Time { return t }, nil
+		}
+	}
+	return nil, usageErrorf("e.g. --as-of 2026-12-31 or --as-of 2026-12-31T08:00:00Z", "--as-of %q is not a date", o.AsOf)
 }
 
 // parseFailOn reads --fail-on: the lowest severity that fails the run, or
@@ -179,7 +199,8 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	for _, t := range o.Expect {
 		expect = append(expect, diag.NormalizeThumbprint(t))
 	}
-	rep := diag.Judge(diag.Input{Obs: obs, Org: org, Now: o.Now(), WarnDays: o.WarnDays, Expect: expect})
+	now, _ := o.clock()
+	rep := diag.Judge(diag.Input{Obs: obs, Org: org, Now: now(), WarnDays: o.WarnDays, Expect: expect})
 	prober.Lookup(ctx, obs, remedy.Candidates(rep, obs.DNS))
 	if ctx.Err() != nil {
 		return runError(fmt.Errorf("interrupted"), "run exdiag check again; nothing was changed")

@@ -7,13 +7,18 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 
 	"github.com/exdiag/exdiag/internal/probe"
 )
 
 // proberConfig turns the network flags into the prober's configuration.
 func (o *CheckOptions) proberConfig() (probe.Config, error) {
-	cfg := probe.Config{Timeout: o.Timeout, Concurrency: o.Concurrency, Now: o.Now, Dialer: o.Dialer}
+	now, err := o.clock()
+	if err != nil {
+		return probe.Config{}, err
+	}
+	cfg := probe.Config{Timeout: o.Timeout, Concurrency: o.Concurrency, Now: now, Dialer: o.Dialer}
 	for _, s := range o.DNSServers {
 		addr, err := normalizeDNSServer(s)
 		if err != nil {
@@ -28,6 +33,12 @@ func (o *CheckOptions) proberConfig() (probe.Config, error) {
 				"give the DNS servers internal clients use, e.g. --dns-server 10.0.0.10")
 		}
 		cfg.DNSServers, cfg.SearchDomains = servers, search
+	}
+	if len(o.DNSSearch) > 0 {
+		cfg.SearchDomains = nil
+		for _, d := range o.DNSSearch {
+			cfg.SearchDomains = append(cfg.SearchDomains, strings.Trim(strings.ToLower(d), "."))
+		}
 	}
 	for _, s := range o.Resolve {
 		p, err := probe.ParseResolve(s)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -58,7 +57,7 @@ Management Shell command that fixes it.`,
 	})
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.AddCommand(NewCmdCheck(f, nil), NewCmdVersion(f))
+	root.AddCommand(NewCmdCheck(f, nil), NewCmdDemo(f), NewCmdLab(f), NewCmdVersion(f), NewCmdCompletion(f))
 	return root
 }
 
@@ -70,17 +69,4 @@ func isExitError(err error) bool {
 func isFindings(err error) bool {
 	var fe *findingsError
 	return errors.As(err, &fe)
-}
-
-// buildVersion reads the module version and VCS revision from build info.
-func buildVersion() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	v := bi.Main.Version
-	if v == "" || v == "(devel)" {
-		v = "devel"
-	}
-	return v
 }

@@ -61,6 +61,13 @@ type findingKey struct {
 	detail        string
 }
 
+// certificateCodes are findings about a certificate rather than a connection.
+var certificateCodes = map[Code]bool{
+	CodeNameMismatch: true, CodeCNOnlyMatch: true, CodeCertExpired: true, CodeCertNotYetValid: true,
+	CodeCertExpiring: true, CodeCertSelfSigned: true, CodeCertUntrusted: true, CodeCertUnexpected: true,
+	CodeSelfSignedExternal: true, CodePrincipalNameMismatch: true, CodePrincipalNameSANOnly: true,
+}
+
 type judge struct {
 	in       Input
 	findings []Finding
@@ -69,7 +76,12 @@ type judge struct {
 
 // add records a finding, merging it into an earlier one with the same key.
 func (j *judge) add(f Finding, detail string, eo probe.EndpointObservation) {
-	k := findingKey{f.Code, f.Host, f.Address, detail}
+	addr := f.Address
+	if certificateCodes[f.Code] {
+		// One certificate served on several ports of a server is one problem.
+		addr = hostOf(addr)
+	}
+	k := findingKey{f.Code, f.Host, addr, detail}
 	if i, ok := j.byKey[k]; ok {
 		g := &j.findings[i]
 		if !slices.Contains(g.URLs, eo.Endpoint.URL) {

@@ -24,7 +24,7 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 		f := f
 		f.Code, f.Severity = CodeCertSelfSigned, Warning
 		f.Message = selfSignedMessage(leaf)
-		j.add(f, "", eo)
+		j.add(f, f.Thumbprint, eo)
 	}
 	if SelfSigned(leaf) && outsideFacing(eo.Endpoint.Source) {
 		f := f
@@ -32,13 +32,13 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 		f.Message = fmt.Sprintf("a self-signed certificate (%s) is served for %s, which clients outside the network use: "+
 			"Outlook Anywhere and ActiveSync do not support self-signed certificates, and no outside client trusts it. "+
 			"Use a certificate from a public CA for external names.", subjectName(leaf), eo.Endpoint.URL)
-		j.add(f, "", eo)
+		j.add(f, f.Thumbprint, eo)
 	}
 	if !hs.Trust.Verified {
 		f := f
 		f.Code, f.Severity = CodeCertUntrusted, Error
 		f.Message = untrustedMessage(leaf, hs.Trust)
-		j.add(f, string(hs.Trust.Reason), eo)
+		j.add(f, string(hs.Trust.Reason)+f.Thumbprint, eo)
 	}
 	if hs.Version != 0 && hs.Version < tls.VersionTLS12 {
 		f := f
@@ -73,7 +73,7 @@ func (j *judge) names(eo probe.EndpointObservation, f Finding, leaf *x509.Certif
 			"the name of the site\": the certificate served at %s (%s) covers %s, not %s.",
 			f.Address, subjectName(leaf), quotedList(CoveredNames(leaf)), eo.Target.Host)
 	}
-	j.add(f, "", eo)
+	j.add(f, f.Thumbprint, eo)
 }
 
 // validity checks one certificate of the served chain (index 0 is the leaf).

@@ -58,12 +58,12 @@ func (j *judge) dns(eo probe.EndpointObservation) bool {
 		what += ": " + r.Detail
 	}
 	msg := what + ". Outlook cannot connect to this URL from where exdiag ran."
-	if eo.Pin != "" {
+	if eo.Pin != "" && !eo.Handshake.Zero() {
 		msg += fmt.Sprintf(" exdiag connected through --%s, as clients cannot.", eo.Pin)
 	}
 	msg += " Add a host (A) record pointing at the server, or change the URL to a name that resolves."
 	j.add(Finding{Code: CodeDNSMissing, Severity: Error, Host: eo.Target.Host, Message: msg}, string(r.Status), eo)
-	return eo.Pin != ""
+	return !eo.Handshake.Zero()
 }
 
 func answeredBy(r *probe.DNSResult, servers string) string {

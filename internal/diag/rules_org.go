@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"maps"
+	"net"
 	"slices"
 	"strings"
 
@@ -19,6 +20,7 @@ func (j *judge) organisation() {
 		return
 	}
 	j.principalName()
+	j.serverCertificates()
 	j.serversDisagree()
 	j.autodiscoverDNS()
 	j.notes()
@@ -111,7 +113,7 @@ func (j *judge) serversDisagree() {
 	groups := map[string]*group{}
 	var order []string
 	for _, so := range j.in.Obs.Servers {
-		k := fmt.Sprintf("%s:%d/%s", so.Host, so.Port, so.StartTLS)
+		k := so.Host
 		g := groups[k]
 		if g == nil {
 			g = &group{host: so.Host, byThb: map[string][]probe.ServerObservation{}, certs: map[string]*x509.Certificate{}}
@@ -147,10 +149,10 @@ func (j *judge) serversDisagree() {
 		for _, t := range thumbs {
 			c := g.certs[t]
 			for _, so := range g.byThb[t] {
-				parts = append(parts, fmt.Sprintf("%s (%s) serves %s (%s, expires %s)", so.Server, so.Handshake.Address, t, subjectName(c), day(c.NotAfter)))
+				parts = append(parts, fmt.Sprintf("%s (%s, %s) serves %s (%s, expires %s)", so.Server, so.Handshake.Address, service(so.Port, so.StartTLS), t, subjectName(c), day(c.NotAfter)))
 				if t != newest {
 					if f.Address == "" {
-						f.Address = so.Handshake.Address
+						f.Address = hostOf(so.Handshake.Address)
 					}
 					j.laggingServer(&f, so)
 				}
@@ -163,11 +165,41 @@ func (j *judge) serversDisagree() {
 	}
 }
 
+// serverCertificates judges what each server serves for a shared name
+// (validity, --expect-thumbprint) as if clients reached that server: a
+// renewal that missed one server behind the load balancer shows here.
+func (j *judge) serverCertificates() {
+	for _, so := range j.in.Obs.Servers {
+		hs := j.in.Obs.Handshakes[so.Handshake]
+		if hs == nil || len(hs.Chain) == 0 {
+			continue
+		}
+		leaf := hs.Chain[0]
+		for _, eo := range j.in.Obs.Endpoints {
+			if eo.ParseErr != nil || !strings.EqualFold(eo.Endpoint.Source.Server, so.Server) || eo.Target.Host != so.Host || eo.Target.Port != so.Port {
+				continue
+			}
+			// Keyed by the server's address, so one finding covers all its services.
+			f := Finding{Host: so.Host, Address: hostOf(so.Handshake.Address)}
+			for i, c := range hs.Chain {
+				j.validity(eo, f, c, i)
+			}
+			if len(j.in.Expect) > 0 && !slices.Contains(j.in.Expect, Thumbprint(leaf)) {
+				f.Code, f.Severity, f.Thumbprint = CodeCertUnexpected, Error, Thumbprint(leaf)
+				f.Message = fmt.Sprintf("%s (%s) serves certificate %s (%s, expires %s) for %s, not the expected %s: "+
+					"clients that the load balancer sends to %s get the old certificate.",
+					so.Server, so.Handshake.Address, f.Thumbprint, subjectName(leaf), day(leaf.NotAfter), so.Host, strings.Join(j.in.Expect, " or "), so.Server)
+				j.add(f, "", eo)
+			}
+		}
+	}
+}
+
 // laggingServer adds the URLs and sources of server so under f.Host to f.
 func (j *judge) laggingServer(f *Finding, so probe.ServerObservation) {
 	for _, eo := range j.in.Obs.Endpoints {
 		s := eo.Endpoint.Source
-		if eo.ParseErr != nil || !strings.EqualFold(s.Server, so.Server) || eo.Target.Host != so.Host {
+		if eo.ParseErr != nil || !strings.EqualFold(s.Server, so.Server) || eo.Target.Host != so.Host || eo.Target.Port != so.Port {
 			continue
 		}
 		if !slices.Contains(f.URLs, eo.Endpoint.URL) {
@@ -194,6 +226,27 @@ func (j *judge) autodiscoverDNS() {
 				a.Domain, statusWord(a.Host), a.Domain, a.SRVStatus, strings.Join(j.in.Obs.DNSServers, ", "), a.Domain),
 		})
 	}
+}
+
+// hostOf is the IP of an ip:port address.
+func hostOf(addr string) string {
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return addr
+}
+
+// service names what listens on a port, as Enable-ExchangeCertificate does.
+func service(port int, st probe.StartTLS) string {
+	switch {
+	case st == probe.StartTLSSMTP || port == 25 || port == 587:
+		return "SMTP"
+	case st == probe.StartTLSPOP3 || port == 995:
+		return "POP"
+	case st == probe.StartTLSIMAP || port == 993:
+		return "IMAP"
+	}
+	return "IIS"
 }
 
 func statusWord(r *probe.DNSResult) string {

@@ -90,10 +90,10 @@ func TestServersDisagree(t *testing.T) {
 		t.Fatalf("findings %q, want %q", got, want)
 	}
 	f := rep.Findings[0]
-	if f.Thumbprint != Thumbprint(renewed) || f.Address != "192.0.2.6:443" || len(f.Sources) != 1 || f.Sources[0].Server != "EX02" {
+	if f.Thumbprint != Thumbprint(renewed) || f.Address != "192.0.2.6" || len(f.Sources) != 1 || f.Sources[0].Server != "EX02" {
 		t.Errorf("finding should point at EX02 and the renewed certificate: %+v", f)
 	}
-	if !strings.Contains(f.Message, "EX02 (192.0.2.6:443) serves "+Thumbprint(old)) {
+	if !strings.Contains(f.Message, "EX02 (192.0.2.6:443, IIS) serves "+Thumbprint(old)) {
 		t.Errorf("message %q does not name what EX02 serves", f.Message)
 	}
 }

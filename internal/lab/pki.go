@@ -33,7 +33,17 @@ func NewRootCA(cn string, notBefore, notAfter time.Time) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
+	return NewRootCAWithKey(cn, key, nil, notBefore, notAfter)
+}
+
+// NewRootCAWithKey creates a root from a given key and serial (nil:
+// random). With a fixed key and serial the certificate is the same on every
+// run: RSA PKCS #1 v1.5 signatures are deterministic.
+func NewRootCAWithKey(cn string, key crypto.Signer, serial *big.Int, notBefore, notAfter time.Time) (*CA, error) {
 	tmpl := caTemplate(cn, notBefore, notAfter)
+	if serial != nil {
+		tmpl.SerialNumber = serial
+	}
 	cert, err := sign(tmpl, tmpl, key.Public(), key)
 	if err != nil {
 		return nil, err
@@ -47,7 +57,17 @@ func (ca *CA) NewIntermediate(cn string, notBefore, notAfter time.Time) (*CA, er
 	if err != nil {
 		return nil, err
 	}
-	cert, err := sign(caTemplate(cn, notBefore, notAfter), ca.Cert, key.Public(), ca.Key)
+	return ca.NewIntermediateWithKey(cn, key, nil, notBefore, notAfter)
+}
+
+// NewIntermediateWithKey creates a CA signed by ca from a given key and
+// serial (nil: random).
+func (ca *CA) NewIntermediateWithKey(cn string, key crypto.Signer, serial *big.Int, notBefore, notAfter time.Time) (*CA, error) {
+	tmpl := caTemplate(cn, notBefore, notAfter)
+	if serial != nil {
+		tmpl.SerialNumber = serial
+	}
+	cert, err := sign(tmpl, ca.Cert, key.Public(), ca.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -77,13 +97,15 @@ type LeafSpec struct {
 	Serial *big.Int
 	// SignatureAlgorithm overrides the default.
 	SignatureAlgorithm x509.SignatureAlgorithm
+	// Key is the leaf's key; nil generates one (RSABits, else ECDSA P-256).
+	Key crypto.Signer
 }
 
 // Issue signs a leaf with ca. The returned chain holds the leaf followed by
 // every intermediate up to, not including, the root: what a correctly
 // configured server sends.
 func (ca *CA) Issue(spec LeafSpec) (tls.Certificate, error) {
-	key, err := newKey(spec.RSABits)
+	key, err := specKey(spec)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
@@ -100,7 +122,7 @@ func (ca *CA) Issue(spec LeafSpec) (tls.Certificate, error) {
 
 // SelfSigned makes a certificate signed by its own key.
 func SelfSigned(spec LeafSpec) (tls.Certificate, error) {
-	key, err := newKey(spec.RSABits)
+	key, err := specKey(spec)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
@@ -131,6 +153,13 @@ func ExchangeSelfSigned(netbios, fqdn string, notBefore time.Time, years int) (t
 func LeafOnly(c tls.Certificate) tls.Certificate {
 	c.Certificate = c.Certificate[:1]
 	return c
+}
+
+func specKey(spec LeafSpec) (crypto.Signer, error) {
+	if spec.Key != nil {
+		return spec.Key, nil
+	}
+	return newKey(spec.RSABits)
 }
 
 func newKey(rsaBits int) (crypto.Signer, error) {

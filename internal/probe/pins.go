@@ -225,6 +225,9 @@ func (p *Prober) address(t Target, lookups map[string]*DNSResult) (addr, pin, er
 		if a, ok := firstAddr(res); ok {
 			return net.JoinHostPort(a.String(), strconv.Itoa(port)), rule.Kind(), ""
 		}
+		if host == t.Host {
+			return "", "", "" // a port-only remap still needs the name in DNS, as clients do
+		}
 		detail := "--connect-to " + rule.String() + ": " + host + " has no address"
 		if res != nil {
 			detail += " (" + string(res.Status) + ": " + res.Detail + ")"

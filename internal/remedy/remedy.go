@@ -171,11 +171,30 @@ func (r *remedier) urlsOf(f *diag.Finding, src inventory.Source) []string {
 }
 
 func describe(src inventory.Source, oldURL, newHost string) string {
-	what := string(src.Service)
-	if src.Scope != inventory.ScopeNone {
-		what += " " + string(src.Scope)
+	return fmt.Sprintf("%s: point the %s at %s (now %s)", src.Server, setting(src), newHost, oldURL)
+}
+
+// setting names the value a fix changes, as the cmdlets call it.
+func setting(src inventory.Source) string {
+	switch src.Service {
+	case inventory.ServiceAutodiscoverSCP:
+		return "Autodiscover SCP (AutoDiscoverServiceInternalUri)"
+	case inventory.ServiceOutlookAnywhere:
+		if src.Scope == inventory.ScopeInternal {
+			return "Outlook Anywhere InternalHostname"
+		}
+		return "Outlook Anywhere ExternalHostname"
+	case inventory.ServicePOP3:
+		return "POP3 X509CertificateName"
+	case inventory.ServiceIMAP4:
+		return "IMAP4 X509CertificateName"
+	case inventory.ServiceSMTP:
+		return src.Object + " receive connector FQDN"
 	}
-	return fmt.Sprintf("%s: %s %s URL %s -> %s", src.Server, src.Object, what, oldURL, newHost)
+	if src.Scope == inventory.ScopeInternal {
+		return src.Object + " InternalUrl"
+	}
+	return src.Object + " ExternalUrl"
 }
 
 func appendRecycle(fixes []diag.Fix, server string) []diag.Fix {

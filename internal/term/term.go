@@ -144,3 +144,10 @@ func (p Palette) Bold(s string) string { return p.paint(p.bold, s) }
 
 // Dim is for secondary detail.
 func (p Palette) Dim(s string) string { return p.paint(p.dim, s) }
+
+// WithInput returns a copy of the streams reading from r (not a terminal).
+func (s *IO) WithInput(r io.Reader) *IO {
+	c := *s
+	c.In, c.inTTY = r, false
+	return &c
+}

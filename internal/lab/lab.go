@@ -1,0 +1,217 @@
+package lab
+
+import (
+	"crypto/sha1"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+)
+
+// Lab credentials: a directory account of the lab organisation. They are
+// the lab's own, printed by `exdiag lab` so users can explore; exdiag never
+// prints a real password.
+const (
+	LabUser     = `CONTOSO\helpdesk`
+	LabPassword = "exdiag-lab"
+)
+
+// services are the ports Exchange listens on and how the lab serves each.
+var services = []struct {
+	name  string
+	port  int // the port clients use; the lab listens elsewhere
+	proto Protocol
+	mail  bool
+}{
+	{"https", 443, ProtoTLS, false},
+	{"smtp", 25, ProtoSMTP, true},
+	{"imaps", 993, ProtoTLS, true},
+	{"pop3s", 995, ProtoTLS, true},
+	{"imap", 143, ProtoIMAP, true},
+	{"pop3", 110, ProtoPOP3, true},
+}
+
+// Lab is a running scenario: DNS, LDAP and every server's TLS listeners on
+// loopback. Each Exchange server has its own loopback address; all listen
+// on the same port per service, so --connect-to only remaps ports.
+type Lab struct {
+	Scenario *Scenario
+	PKI      *PKI
+	// Dir holds the files a check needs: lab-root.pem and the scenario's
+	// organisation as LDIF (org.ldf).
+	Dir   string
+	DNS   *DNSServer
+	LDAP  *LDAPServer
+	Ports map[int]int // client port (443, 25, …) → lab port
+	certs map[string]tls.Certificate
+	tls   []*Server
+}
+
+// Start brings the named scenario up on loopback.
+func Start(name string) (l *Lab, err error) {
+	sc, err := Load(name)
+	if err != nil {
+		return nil, err
+	}
+	l = &Lab{Scenario: sc, Ports: map[int]int{}, certs: map[string]tls.Certificate{}}
+	defer func() {
+		if err != nil {
+			l.Close()
+			l = nil
+		}
+	}()
+	if l.PKI, err = NewPKI(); err != nil {
+		return nil, err
+	}
+	if err = l.makeCerts(); err != nil {
+		return nil, err
+	}
+	if l.Dir, err = os.MkdirTemp("", "exdiag-lab-"); err != nil {
+		return nil, err
+	}
+	if err = os.WriteFile(l.CAFile(), l.PKI.RootPEM(), 0o644); err != nil {
+		return nil, err
+	}
+	if err = os.WriteFile(l.LDIFFile(), []byte(sc.Org.LDIF()), 0o644); err != nil {
+		return nil, err
+	}
+	if err = l.startTLS(); err != nil {
+		return nil, err
+	}
+	if l.DNS, err = StartDNS(DNSSpec{Addr: "127.0.0.1:0", Records: l.records()}); err != nil {
+		return nil, err
+	}
+	if err = l.startLDAP(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// CAFile is the lab root certificate's path, for --ca-file.
+func (l *Lab) CAFile() string { return filepath.Join(l.Dir, "lab-root.pem") }
+
+// LDIFFile is the scenario's organisation as an ldifde export, for --ldif.
+func (l *Lab) LDIFFile() string { return filepath.Join(l.Dir, "org.ldf") }
+
+// Thumbprint is the thumbprint of the scenario's certificate id.
+func (l *Lab) Thumbprint(id string) string {
+	c, ok := l.certs[id]
+	if !ok {
+		return ""
+	}
+	sum := sha1.Sum(c.Leaf.Raw)
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+func (l *Lab) makeCerts() error {
+	for id, spec := range l.Scenario.Certs {
+		var c tls.Certificate
+		var err error
+		if spec.ExchangeDefault {
+			c, err = l.PKI.ExchangeDefault(spec.CN, spec.Names[1], spec.NotBefore, spec.Years)
+		} else {
+			c, err = l.PKI.Leaf(spec.CN, spec.Names, spec.NotBefore, spec.NotAfter)
+		}
+		if err != nil {
+			return err
+		}
+		l.certs[id] = c
+	}
+	return nil
+}
+
+// startTLS picks one free port per service and listens on it at every
+// server's address, retrying with other ports when one is taken.
+func (l *Lab) startTLS() error {
+	var last error
+	for attempt := 0; attempt < 8; attempt++ {
+		if last = l.tryTLS(); last == nil {
+			return nil
+		}
+		l.closeTLS()
+	}
+	return fmt.Errorf("lab: could not listen on the servers' loopback addresses: %w%s", last, loopbackHint())
+}
+
+func (l *Lab) tryTLS() error {
+	for _, svc := range services {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		l.Ports[svc.port] = port
+		for _, s := range l.Scenario.Org.Servers {
+			if s.Serves.Cert == "" {
+				continue
+			}
+			certs := map[string]tls.Certificate{"": l.certs[s.Serves.Cert]}
+			for sni, id := range s.Serves.BySNI {
+				certs[sni] = l.certs[id]
+			}
+			if svc.mail && s.Serves.Mail != "" {
+				certs = map[string]tls.Certificate{"": l.certs[s.Serves.Mail]}
+			}
+			srv, err := StartServer(ServerSpec{Addr: net.JoinHostPort(s.IP, strconv.Itoa(port)), Protocol: svc.proto, Certs: certs, Banner: s.FQDN(l.Scenario.Org)})
+			if err != nil {
+				return err
+			}
+			l.tls = append(l.tls, srv)
+		}
+	}
+	return nil
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// records is the lab's DNS zone: each server's A record, the scenario's
+// own records, and the domain controller.
+func (l *Lab) records() []string {
+	o := l.Scenario.Org
+	rr := []string{"dc01." + o.Domain + ". 300 IN A 127.0.0.1"}
+	for _, s := range o.Servers {
+		if !s.NoDNS {
+			rr = append(rr, s.FQDN(o)+". 300 IN A "+s.IP)
+		}
+	}
+	return append(rr, o.Records...)
+}
+
+func (l *Lab) closeTLS() {
+	for _, s := range l.tls {
+		s.Close()
+	}
+	l.tls = nil
+}
+
+// Close stops every server and removes the lab's files. It fails when the
+// directory saw a write: exdiag must never write to the directory.
+func (l *Lab) Close() error {
+	l.closeTLS()
+	var errs []error
+	if l.DNS != nil {
+		l.DNS.Close()
+	}
+	if l.LDAP != nil {
+		if v := l.LDAP.Violations(); len(v) > 0 {
+			errs = append(errs, fmt.Errorf("lab: the directory received writes: %s", strings.Join(v, "; ")))
+		}
+		l.LDAP.Close()
+	}
+	if l.Dir != "" {
+		os.RemoveAll(l.Dir)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,74 @@
+package lab
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/exdiag/exdiag/internal/ad"
+)
+
+// startLDAP serves the scenario's organisation over LDAP and LDAPS, as a
+// domain controller that requires TLS for simple binds, like AD with LDAP
+// signing required.
+func (l *Lab) startLDAP() error {
+	o := l.Scenario.Org
+	entries, err := ad.ReadLDIF(strings.NewReader(o.LDIF()))
+	if err != nil {
+		return fmt.Errorf("lab: scenario %s: %w", l.Scenario.Name, err)
+	}
+	ldapEntries := make([]LDAPEntry, 0, len(entries))
+	for _, e := range entries {
+		le := LDAPEntry{DN: e.DN}
+		for _, a := range e.Attrs {
+			le.Attrs = append(le.Attrs, LDAPAttr{Name: a.Name, Values: a.Values})
+		}
+		ldapEntries = append(ldapEntries, le)
+	}
+	dc, err := l.PKI.DC("dc01."+o.Domain, net.IPv4(127, 0, 0, 1))
+	if err != nil {
+		return err
+	}
+	user, _, _ := strings.Cut(LabUser, `\`)
+	upn := strings.TrimPrefix(LabUser, user+`\`) + "@" + o.Domain
+	l.LDAP, err = StartLDAP(LDAPSpec{
+		Entries: ldapEntries, ConfigNC: o.ConfigNC(), DefaultNC: o.DefaultNC(), DNSHostName: "dc01." + o.Domain,
+		Users:             map[string]string{LabUser: LabPassword, upn: LabPassword},
+		RequireTLSForBind: true,
+		TLS:               &tls.Config{Certificates: []tls.Certificate{dc}, MinVersion: tls.VersionTLS12},
+	})
+	return err
+}
+
+// CheckArgs are the flags that point `exdiag check` at the lab: only public
+// flags, so what runs against the lab is what runs against a real
+// organisation. The password goes to standard input (--password-stdin).
+func (l *Lab) CheckArgs() []string {
+	o := l.Scenario.Org
+	args := []string{
+		"--ldap-url", "ldaps://" + l.LDAP.LDAPSAddr(),
+		"--auth", "simple", "--user", LabUser, "--password-stdin",
+		"--dns-server", l.DNS.Addr(), "--dns-search", o.Domain,
+		"--ca-file", l.CAFile(),
+		"--as-of", Clock.Format(time.RFC3339),
+	}
+	for _, svc := range services {
+		args = append(args, "--connect-to", fmt.Sprintf(":%d::%d", svc.port, l.Ports[svc.port]))
+	}
+	if l.Scenario.Expect != "" {
+		args = append(args, "--expect-thumbprint", l.Thumbprint(l.Scenario.Expect))
+	}
+	return args
+}
+
+// loopbackHint explains a failure to listen on 127.0.0.x where only
+// 127.0.0.1 exists by default.
+func loopbackHint() string {
+	if runtime.GOOS == "darwin" {
+		return " (macOS configures only 127.0.0.1: add the lab's addresses with: for i in 11 12 13 17 21 22 31 41; do sudo ifconfig lo0 alias 127.0.0.$i up; done)"
+	}
+	return ""
+}
