@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-
 )
 
 // Lab credentials: a directory account of the lab organisation. They are
