@@ -5,9 +5,15 @@ PKGS     := ./...
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS  := -s -w
 
-.PHONY: all build test lint vet fmt-check windows-tests unit bench clean update-golden
+.PHONY: all demo build test lint vet fmt-check windows-tests unit bench clean update-golden
 
 all: build
+
+# demo runs the real check against the embedded lab. Exit code 1 means
+# "findings found", which is what the demo is for, so it does not fail make.
+SCENARIO ?= all
+demo:
+	@$(GO) run ./cmd/exdiag demo --scenario $(SCENARIO) || test $$? -eq 1
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/exdiag
@@ -43,3 +49,24 @@ update-golden:
 
 clean:
 	rm -rf bin
+
+# dist builds the release: static binaries (no cgo) for each platform below,
+# stamped with VERSION, packed by internal/tools/dist into
+# dist/exdiag_VERSION_OS_ARCH.zip (Windows) or .tar.gz with README.md and
+# LICENSE, and dist/SHA256SUMS. Archive times are the commit's, so the same
+# commit gives the same archives.
+DIST_PLATFORMS := windows/amd64 windows/arm64 linux/amd64 linux/arm64 darwin/arm64
+
+.PHONY: dist
+dist:
+	rm -rf dist
+	@for p in $(DIST_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; exe=; [ "$$os" = windows ] && exe=.exe; \
+		out=dist/exdiag_$(VERSION)_$${os}_$${arch}/exdiag$$exe; \
+		echo "$(GO) build $$out"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath \
+			-ldflags '$(LDFLAGS) -X github.com/exdiag/exdiag/internal/cli.version=$(VERSION)' \
+			-o $$out ./cmd/exdiag || exit 1; \
+	done
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) \
+		$(GO) run ./internal/tools/dist -extra README.md,LICENSE dist

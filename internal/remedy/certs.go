@@ -74,6 +74,14 @@ func (r *remedier) renew(f *diag.Finding) []diag.Fix {
 	if cert.SelfSigned {
 		return r.renewSelfSigned(f, cert)
 	}
+	if newer := r.renewed(cert); newer != nil {
+		g := *f
+		g.Thumbprint = newer.Thumbprint
+		fixes := r.bindThumbprint(&g, newer.Thumbprint, "the renewed certificate "+newer.Thumbprint+" (valid until "+newer.NotAfter.Format("2006-01-02")+") is already served elsewhere: bind it here too")
+		if len(fixes) > 0 {
+			return fixes
+		}
+	}
 	return r.newCertificateRequest(f, cert, "renew the certificate: request a new one with the same names from your CA")
 }
 
@@ -115,6 +123,20 @@ func (r *remedier) isLeaf(thumb string) bool {
 	return slices.ContainsFunc(r.rep.Certificates, func(c diag.CertInfo) bool { return c.Thumbprint == thumb })
 }
 
+// renewed finds a certificate served elsewhere in the run with the same
+// subject CN, from a CA, valid longer: the renewal of cert.
+func (r *remedier) renewed(cert *diag.CertInfo) *diag.CertInfo {
+	var best *diag.CertInfo
+	for i := range r.rep.Certificates {
+		c := &r.rep.Certificates[i]
+		if c.Thumbprint != cert.Thumbprint && !c.SelfSigned && strings.EqualFold(c.CommonName, cert.CommonName) &&
+			c.NotAfter.After(cert.NotAfter) && (best == nil || c.NotAfter.After(best.NotAfter)) {
+			best = c
+		}
+	}
+	return best
+}
+
 // replaceSelfSigned replaces a self-signed certificate by one from a CA.
 func (r *remedier) replaceSelfSigned(f *diag.Finding) []diag.Fix {
 	cert := r.certs[f.Thumbprint]
@@ -146,7 +168,9 @@ func requestNames(cert *diag.CertInfo, host string) []string {
 	var names []string
 	add := func(n string) {
 		n = strings.ToLower(n)
-		if n != "" && !slices.Contains(names, n) && probeIsName(n) {
+		// Single-label names (the NetBIOS CN of Exchange's own certificate)
+		// are not worth certifying: clients should use an FQDN.
+		if n != "" && strings.Contains(n, ".") && !slices.Contains(names, n) && probeIsName(n) {
 			names = append(names, n)
 		}
 	}
@@ -186,13 +210,19 @@ func (r *remedier) bind(f *diag.Finding) []diag.Fix {
 	if want == "" {
 		return nil
 	}
+	return r.bindThumbprint(f, want, "bind the certificate "+want+" (import it first if that server lacks it)")
+}
+
+// bindThumbprint enables the certificate want for f's services on each
+// server owning f's URLs.
+func (r *remedier) bindThumbprint(f *diag.Finding, want, why string) []diag.Fix {
 	return onServers(f, func(s string) (diag.Fix, bool) {
 		c := newCommand("Enable-ExchangeCertificate")
 		if s != "" {
 			c.arg("Server", s)
 		}
 		c.arg("Thumbprint", want).raw("-Services " + services(f))
-		return diag.Fix{Comment: where(s, f.Address) + ": bind the certificate " + want + " (import it first if that server lacks it)", Shell: "powershell", Command: c.String()}, c.err == nil
+		return diag.Fix{Comment: where(s, f.Address) + ": " + why, Shell: "powershell", Command: c.String()}, c.err == nil
 	})
 }
 

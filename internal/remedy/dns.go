@@ -33,6 +33,11 @@ func (r *remedier) dnsMissing(f *diag.Finding) []diag.Fix {
 // addRecord builds Add-DnsServerResourceRecordA/AAAA for host → the IP of
 // addr (ip or ip:port). The zone is taken as the host's parent domain.
 func (r *remedier) addRecord(host, addr, comment string) []diag.Fix {
+	if first, ok := r.recordAddr[host]; ok {
+		addr = first
+	} else {
+		r.recordAddr[host] = addr
+	}
 	ipText := addr
 	if h, _, err := net.SplitHostPort(addr); err == nil {
 		ipText = h

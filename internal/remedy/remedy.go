@@ -32,6 +32,9 @@ type remedier struct {
 	usedHosts map[string]bool
 	servers   map[string]*inventory.Server
 	certs     map[string]*diag.CertInfo
+	// recordAddr remembers where a new DNS record points, so every fix
+	// that needs the same name gives the same address.
+	recordAddr map[string]string
 }
 
 // Apply fills every finding's Fix with the commands that fix it, in the
@@ -65,7 +68,7 @@ func Candidates(rep *diag.Report, known map[string]*probe.DNSResult) []string {
 }
 
 func newRemedier(rep *diag.Report, in Input) *remedier {
-	r := &remedier{in: in, rep: rep, usedHosts: map[string]bool{}, servers: map[string]*inventory.Server{}, certs: map[string]*diag.CertInfo{}}
+	r := &remedier{in: in, rep: rep, usedHosts: map[string]bool{}, servers: map[string]*inventory.Server{}, certs: map[string]*diag.CertInfo{}, recordAddr: map[string]string{}}
 	for _, ep := range rep.Endpoints {
 		r.usedHosts[strings.ToLower(ep.Host)] = true
 	}

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/exdiag/exdiag/internal/lab"
+	"github.com/exdiag/exdiag/internal/term"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// runCLI runs one exdiag command line in-process with test streams.
+func runCLI(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	io, out, errOut := term.Test(stdin, nil)
+	f := &Factory{IO: io, Now: time.Now, Version: "test"}
+	code = Run(context.Background(), f, args)
+	return out.String(), errOut.String(), code
+}
+
+type jsonReport struct {
+	Findings []struct {
+		Code, Severity, Host, Message string
+		Sources                       []struct{ Server, Origin string }
+		Fix                           []struct{ Command string }
+	}
+}
+
+// summary is one line per finding: severity, code, host, the servers whose
+// objects hold the URLs, and the commands of its fix.
+func summary(t *testing.T, js string) []string {
+	t.Helper()
+	var r jsonReport
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, js)
+	}
+	var out []string
+	for _, f := range r.Findings {
+		var servers []string
+		for _, s := range f.Sources {
+			if s.Server != "" && !slices.Contains(servers, s.Server) {
+				servers = append(servers, s.Server)
+			}
+		}
+		out = append(out, fmt.Sprintf("%s %s %s [%s]", f.Severity, f.Code, f.Host, strings.Join(servers, ",")))
+		for _, fx := range f.Fix {
+			if fx.Command != "" {
+				out = append(out, "    "+maskLab(fx.Command))
+			}
+		}
+	}
+	return out
+}
+
+// maskLab replaces what changes from run to run in the lab: its ports.
+var labPort = regexp.MustCompile(`(127\.0\.0\.\d+):\d+`)
+
+func maskLab(s string) string { return labPort.ReplaceAllString(s, "$1:PORT") }
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "scenarios", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli -run Scenario -update)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
+}
+
+// Every scenario's findings, fixes and exit code are pinned.
+func TestScenarioFindings(t *testing.T) {
+	wantCode := map[string]int{"healthy": ExitOK}
+	for _, name := range lab.Scenarios() {
+		t.Run(name, func(t *testing.T) {
+			stdout, stderr, code := runCLI(t, "", "demo", "--scenario", name, "--format", "json")
+			if want := wantCode[name]; code != want && !(want == 0 && name != "healthy") {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, want, stderr)
+			}
+			if name != "healthy" && code != ExitFindings {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, ExitFindings, stderr)
+			}
+			golden(t, name+".golden", fmt.Sprintf("exit %d\n%s\n", code, strings.Join(summary(t, stdout), "\n")))
+		})
+	}
+}
+
+// The demo's text report is byte-stable but for the lab's ports: fixed
+// clock, deterministic certificates, stable sort.
+func TestDemoTextIsStable(t *testing.T) {
+	stdout, _, _ := runCLI(t, "", "demo", "--scenario", "kb940726", "--color", "never")
+	masked := regexp.MustCompile(`DNS servers 127\.0\.0\.1:\d+`).ReplaceAllString(maskLab(stdout), "DNS servers 127.0.0.1:PORT")
+	masked = regexp.MustCompile(`at 127\.0\.0\.1:\d+`).ReplaceAllString(masked, "at 127.0.0.1:PORT")
+	golden(t, "kb940726.txt", masked)
+}
+
+// --ldif reads the same organisation as LDAP and must give the same findings.
+func TestLDIFMatchesLDAP(t *testing.T) {
+	for _, name := range []string{"all", "kb940726"} {
+		t.Run(name, func(t *testing.T) {
+			l, err := lab.Start(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := l.CheckArgs()
+			viaLDAP, stderr, _ := runCLI(t, lab.LabPassword+"\n", append([]string{"check", "--format", "json"}, args...)...)
+			viaLDIF, stderr2, _ := runCLI(t, "", append([]string{"check", "--format", "json", "--ldif", l.LDIFFile()}, withoutDirectory(args)...)...)
+			if err := l.Close(); err != nil {
+				t.Error(err)
+			}
+			a, b := summary(t, viaLDAP), summary(t, viaLDIF)
+			if len(a) == 0 {
+				t.Fatalf("no findings via LDAP; stderr:\n%s", stderr)
+			}
+			if diff := cmp.Diff(a, b); diff != "" {
+				t.Errorf("LDAP and LDIF findings differ (-ldap +ldif):\n%s\nstderr:\n%s%s", diff, stderr, stderr2)
+			}
+		})
+	}
+}
