@@ -41,8 +41,13 @@ vet:
 unit:
 	$(GO) test -count=1 $(PKGS)
 
+# bench: Go benchmarks of the pure parts (name matching, the rules over
+# 10,000 endpoints, rendering 10,000 findings), then exdiag against
+# generated organisations of 100, 1000 and 5000 servers in the lab.
+BENCH_SERVERS ?= 100,1000,5000
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/diag/ ./internal/report/ ./internal/probe/
+	$(GO) run ./internal/tools/bench -servers $(BENCH_SERVERS)
 
 update-golden:
 	$(GO) test ./internal/report/ ./internal/ad/ -update
@@ -51,7 +56,7 @@ clean:
 	rm -rf bin
 
 # dist builds the release: static binaries (no cgo) for each platform below,
-# stamped with VERSION, packed by internal/tools/dist into
+# stamped with VERSION and, from a git checkout, the commit; packed by internal/tools/dist into
 # dist/exdiag_VERSION_OS_ARCH.zip (Windows) or .tar.gz with README.md and
 # LICENSE, and dist/SHA256SUMS. Archive times are the commit's, so the same
 # commit gives the same archives.
@@ -64,7 +69,7 @@ dist:
 		os=$${p%/*}; arch=$${p#*/}; exe=; [ "$$os" = windows ] && exe=.exe; \
 		out=dist/exdiag_$(VERSION)_$${os}_$${arch}/exdiag$$exe; \
 		echo "$(GO) build $$out"; \
-		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=auto \
 			-ldflags '$(LDFLAGS) -X github.com/exdiag/exdiag/internal/cli.version=$(VERSION)' \
 			-o $$out ./cmd/exdiag || exit 1; \
 	done

@@ -11,7 +11,7 @@ import (
 const (
 	// pageSize is asked for in every paged search; AD caps pages at its
 	// MaxPageSize (1000 by default).
-	pageSize = 500
+	pageSize = 1000
 	// maxPages stops a server that never ends a paged search.
 	maxPages = 10_000
 )

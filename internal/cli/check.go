@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/exdiag/exdiag/internal/ad"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
@@ -39,6 +40,7 @@ type CheckOptions struct {
 	Format      string
 	Color       string
 	FailOn      string
+	Stats       bool
 }
 
 const checkLong = `Check the certificate, name and DNS of every Exchange URL.
@@ -49,7 +51,8 @@ trust, self-signed, legacy TLS. URL schemes: https (443), smtp (STARTTLS, 25),
 imaps (993), imap (STARTTLS, 143), pop3s (995), pop3 (STARTTLS, 110); a bare
 host name means https://HOST/.
 
-Exit codes (the same in every --format):
+Exit codes (the same in every --format but nagios, which uses the
+monitoring-plugin codes 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):
   0  checks ran; no finding at or above --fail-on
   1  findings at or above --fail-on
   2  usage error (bad flag or value)
@@ -104,9 +107,11 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.IntVar(&opts.Concurrency, "concurrency", 32, "handshakes in progress at once")
 	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "deadline for each DNS query and each connection")
 	fl.StringVar(&opts.TargetHost, "target-host", "", "host `NAME` fixes move URLs to (default: chosen from the certificate served)")
-	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown or json")
+	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown, json, junit or nagios")
 	fl.StringVar(&opts.Color, "color", "auto", "colour text output: auto, always or never (NO_COLOR is honoured)")
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning or never")
+	fl.BoolVar(&opts.Stats, "stats", false, "print the time and counts of each phase to stderr")
+	registerCheckCompletions(cmd)
 	cmd.MarkFlagsMutuallyExclusive("url", "ldif")
 	cmd.MarkFlagsMutuallyExclusive("url", "ldap-url")
 	cmd.MarkFlagsMutuallyExclusive("ldif", "ldap-url")
@@ -116,7 +121,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 
 func (o *CheckOptions) validate() error {
 	if _, err := report.ParseFormat(o.Format); err != nil {
-		return usageErrorf("use --format text, markdown or json", "%s", err)
+		return usageErrorf("use --format text, markdown, json, junit or nagios", "%s", err)
 	}
 	if _, err := term.ParseColorMode(o.Color); err != nil {
 		return usageErrorf("use --color auto, always or never", "%s", err)
@@ -175,16 +180,24 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	st := &stats{on: o.Stats, w: o.IO.ErrOut, start: time.Now()}
+	format, _ := report.ParseFormat(o.Format)
+	progress := term.NewProgress(o.IO.ErrOut, o.IO.StderrTTY() && (format == report.Text || format == report.Markdown))
+	defer progress.Done()
+	cfg.Progress = progress.Set
 	var org *inventory.Org
 	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
 	for _, u := range o.URLs {
 		endpoints = append(endpoints, inventory.Endpoint{URL: u, Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
 	}
 	if len(o.URLs) == 0 {
-		if org, err = o.readOrg(ctx, cfg.DNSServers, cfg.Roots); err != nil {
+		progress.Set("reading the directory", 0, 0)
+		var ds ad.Stats
+		if org, ds, err = o.readOrg(ctx, cfg.DNSServers, cfg.Roots); err != nil {
 			return err
 		}
 		endpoints = org.Endpoints
+		st.phase("discovery", "searches", ds.Searches, "pages", ds.Pages, "entries", ds.Entries, "servers", len(org.Servers), "urls", len(endpoints))
 	}
 	prober := probe.New(cfg)
 	obs := prober.Run(ctx, endpoints, probe.PlanServerProbes(org, endpoints)...)
@@ -195,29 +208,47 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 		}
 		prober.Autodiscover(ctx, obs, domains)
 	}
+	st.phaseTime("dns", obs.Stats.DNSTime, "lookups", obs.Stats.DNSLookups)
+	st.phaseTime("tls", obs.Stats.TLSTime, "handshakes", obs.Stats.Handshakes)
+	st.reset()
 	var expect []string
 	for _, t := range o.Expect {
 		expect = append(expect, diag.NormalizeThumbprint(t))
 	}
 	now, _ := o.clock()
 	rep := diag.Judge(diag.Input{Obs: obs, Org: org, Now: now(), WarnDays: o.WarnDays, Expect: expect})
+	st.phase("judge", "findings", len(rep.Findings))
 	prober.Lookup(ctx, obs, remedy.Candidates(rep, obs.DNS))
 	if ctx.Err() != nil {
 		return runError(fmt.Errorf("interrupted"), "run exdiag check again; nothing was changed")
 	}
 	remedy.Apply(rep, remedy.Input{Org: org, DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect})
-	return o.render(rep)
+	st.phase("fixes")
+	progress.Done()
+	err = o.render(rep)
+	st.phase("render")
+	return err
 }
 
 // render writes the report and turns findings into the exit code.
 func (o *CheckOptions) render(rep *diag.Report) error {
 	format, _ := report.ParseFormat(o.Format)
 	mode, _ := term.ParseColorMode(o.Color)
-	ropts := report.Options{Format: format, Palette: term.NewPalette(format == report.Text && o.IO.StdoutColor(mode)), ToolVersion: o.Version}
+	failOn, never, _ := parseFailOn(o.FailOn)
+	ropts := report.Options{
+		Format: format, Palette: term.NewPalette(format == report.Text && o.IO.StdoutColor(mode)), ToolVersion: o.Version,
+		FailOn: failOn, FailNever: never, WarnDays: o.WarnDays,
+	}
 	if err := report.Render(o.IO.Out, rep, ropts); err != nil {
 		return runError(fmt.Errorf("write report: %w", err))
 	}
-	failOn, never, _ := parseFailOn(o.FailOn)
+	if format == report.Nagios {
+		// Monitoring reads the plugin status, not exdiag's exit codes.
+		if st := report.NagiosStatus(rep, ropts); st != report.NagiosOK {
+			return &statusError{code: st}
+		}
+		return nil
+	}
 	if never {
 		return nil
 	}

@@ -47,24 +47,24 @@ func (d *DirectoryOptions) validate() error {
 }
 
 // readOrg reads the organisation from --ldif, or from the directory.
-func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *x509.CertPool) (*inventory.Org, error) {
+func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *x509.CertPool) (*inventory.Org, ad.Stats, error) {
 	d := &o.Dir
 	filter := ad.Filter{Servers: d.Servers, NoInternal: d.NoInternal, NoExternal: d.NoExternal}
 	if d.LDIF != "" {
 		f, err := os.Open(d.LDIF)
 		if err != nil {
-			return nil, runError(fmt.Errorf("read --ldif: %w", err), `export the configuration with: ldifde -f exchange.ldf -d "CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=com"`)
+			return nil, ad.Stats{}, runError(fmt.Errorf("read --ldif: %w", err), `export the configuration with: ldifde -f exchange.ldf -d "CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=com"`)
 		}
 		defer f.Close()
 		entries, err := ad.ReadLDIF(bufio.NewReader(f))
 		if err != nil {
-			return nil, runError(fmt.Errorf("--ldif %s: %w", d.LDIF, err), "give the file ldifde wrote, unedited")
+			return nil, ad.Stats{}, runError(fmt.Errorf("--ldif %s: %w", d.LDIF, err), "give the file ldifde wrote, unedited")
 		}
 		org, err := ad.FromEntries(entries, inventory.OriginLDIF, filter)
 		if err != nil {
-			return nil, directoryError(err)
+			return nil, ad.Stats{}, directoryError(err)
 		}
-		return org, nil
+		return org, ad.Stats{Entries: len(entries)}, nil
 	}
 	auth, _ := ad.ParseAuth(d.Auth)
 	co := ad.ConnectOptions{
@@ -74,7 +74,7 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 	}
 	pw, err := o.password()
 	if err != nil {
-		return nil, err
+		return nil, ad.Stats{}, err
 	}
 	co.Password = pw
 	if o.IO.StdinTTY() || o.IO.StderrTTY() {
@@ -82,13 +82,13 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 	}
 	org, stats, err := ad.Read(ctx, co, filter)
 	if err != nil {
-		return nil, directoryError(err)
+		return nil, stats, directoryError(err)
 	}
 	if o.IO.StderrTTY() {
 		fmt.Fprintf(o.IO.ErrOut, "exdiag: read %d URLs of %d servers from %s (%d searches, %d pages)\n",
 			len(org.Endpoints), len(org.Servers), stats.DC, stats.Searches, stats.Pages)
 	}
-	return org, nil
+	return org, stats, nil
 }
 
 // password reads --password-stdin or EXDIAG_PASSWORD. The value is never

@@ -44,6 +44,12 @@ type findingsError struct{ n int }
 
 func (e *findingsError) Error() string { return fmt.Sprintf("%d findings at or above --fail-on", e.n) }
 
+// statusError exits with a code chosen by the format (Nagios's plugin
+// status), silently: the report already said everything.
+type statusError struct{ code int }
+
+func (e *statusError) Error() string { return fmt.Sprintf("status %d", e.code) }
+
 // hinter is implemented by errors from other packages that know what the
 // user should do next (ad.Error).
 type hinter interface{ Hint() string }
@@ -56,6 +62,10 @@ func printError(w io.Writer, err error) int {
 	var fe *findingsError
 	if errors.As(err, &fe) {
 		return ExitFindings
+	}
+	var se *statusError
+	if errors.As(err, &se) {
+		return se.code
 	}
 	code, hints := ExitNoRun, []string(nil)
 	var ee *exitError

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/exdiag/exdiag/internal/report"
 	"github.com/exdiag/exdiag/internal/term"
 )
 
@@ -31,11 +32,28 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	_, err := root.ExecuteContextC(ctx)
-	if err != nil && !isExitError(err) && !isFindings(err) {
+	var se *statusError
+	if err != nil && !isExitError(err) && !isFindings(err) && !errors.As(err, &se) {
 		// cobra's own errors: unknown command, bad flag, wrong arguments.
 		err = usageErrorf("run 'exdiag --help' for usage", "%s", strings.TrimPrefix(err.Error(), "Error: "))
 	}
+	if err != nil && isExitError(err) && nagiosRequested(args) {
+		// A monitoring system shows stdout and reads 3 as UNKNOWN.
+		report.WriteNagiosUnknown(f.IO.Out, oneLine(err.Error()))
+		printError(f.IO.ErrOut, err)
+		return report.NagiosUnknown
+	}
 	return printError(f.IO.ErrOut, err)
+}
+
+// nagiosRequested reports --format nagios among args.
+func nagiosRequested(args []string) bool {
+	for i, a := range args {
+		if a == "--format=nagios" || a == "--format" && i+1 < len(args) && args[i+1] == "nagios" {
+			return true
+		}
+	}
+	return false
 }
 
 // NewCmdRoot builds the command tree.

@@ -81,6 +81,12 @@ const (
 	CodeServersDisagree       Code = "servers-disagree"
 	CodeAutodiscoverDNS       Code = "autodiscover-dns-missing"
 
+	// Codes of weak or malformed certificates (rules_crypto.go).
+	CodeCertWeakKey                  Code = "cert-weak-key"
+	CodeCertWeakSignature            Code = "cert-weak-signature"
+	CodeCertNegativeSerial           Code = "cert-negative-serial"
+	CodeCertUnknownCriticalExtension Code = "cert-unknown-critical-extension"
+
 	// Codes of the directory reader's notes (inventory.Note).
 	CodeLDAPUnreadable        Code = "ldap-unreadable"
 	CodeDirectoryValueUnsafe  Code = "directory-value-unsafe"

@@ -3,7 +3,9 @@ package diag
 import (
 	"cmp"
 	"crypto/tls"
+	"crypto/x509"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/exdiag/exdiag/internal/inventory"
@@ -26,7 +28,7 @@ type Input struct {
 // Judge applies every rule and returns the report, findings merged (one per
 // code, host and address, listing every URL affected) and sorted.
 func Judge(in Input) *Report {
-	j := &judge{in: in, byKey: map[findingKey]int{}}
+	j := &judge{in: in, byKey: map[findingKey]int{}, seenURL: map[int]map[string]bool{}, seenSource: map[int]map[inventory.Source]bool{}, infos: map[*x509.Certificate]CertInfo{}}
 	rep := &Report{GeneratedAt: in.Now.UTC(), DNSServers: in.Obs.DNSServers}
 	if in.Org != nil {
 		rep.Org = in.Org.Name
@@ -72,6 +74,17 @@ type judge struct {
 	in       Input
 	findings []Finding
 	byKey    map[findingKey]int
+	// seenURL and seenSource make merging linear: finding index → members.
+	seenURL    map[int]map[string]bool
+	seenSource map[int]map[inventory.Source]bool
+	// byServer indexes endpoints by owning server, host and port.
+	byServer map[serverKey][]int
+	infos    map[*x509.Certificate]CertInfo
+}
+
+type serverKey struct {
+	server, host string
+	port         int
 }
 
 // add records a finding, merging it into an earlier one with the same key.
@@ -82,22 +95,59 @@ func (j *judge) add(f Finding, detail string, eo probe.EndpointObservation) {
 		addr = hostOf(addr)
 	}
 	k := findingKey{f.Code, f.Host, addr, detail}
-	if i, ok := j.byKey[k]; ok {
-		g := &j.findings[i]
-		if !slices.Contains(g.URLs, eo.Endpoint.URL) {
-			g.URLs = append(g.URLs, eo.Endpoint.URL)
+	i, ok := j.byKey[k]
+	if !ok {
+		i = len(j.findings)
+		j.byKey[k] = i
+		j.findings = append(j.findings, f)
+		j.seenURL[i], j.seenSource[i] = map[string]bool{}, map[inventory.Source]bool{}
+		for _, s := range f.Sources {
+			j.seenSource[i][s] = true
 		}
-		if !slices.Contains(g.Sources, eo.Endpoint.Source) {
-			g.Sources = append(g.Sources, eo.Endpoint.Source)
+	}
+	j.member(i, eo.Endpoint.URL, eo.Endpoint.Source)
+}
+
+// member adds a URL and its source to finding i, once each.
+func (j *judge) member(i int, url string, src inventory.Source) {
+	g := &j.findings[i]
+	if !j.seenURL[i][url] {
+		j.seenURL[i][url] = true
+		g.URLs = append(g.URLs, url)
+	}
+	if !j.seenSource[i][src] {
+		j.seenSource[i][src] = true
+		g.Sources = append(g.Sources, src)
+	}
+}
+
+// certInfo summarises a certificate once: the same certificate is served
+// at many endpoints (crypto/tls shares the parsed value between them).
+func (j *judge) certInfo(c *x509.Certificate) CertInfo {
+	if ci, ok := j.infos[c]; ok {
+		return ci
+	}
+	ci := NewCertInfo(c)
+	j.infos[c] = ci
+	return ci
+}
+
+// endpointsOf lists the endpoints a server publishes on host:port.
+func (j *judge) endpointsOf(server, host string, port int) []probe.EndpointObservation {
+	if j.byServer == nil {
+		j.byServer = map[serverKey][]int{}
+		for i, eo := range j.in.Obs.Endpoints {
+			if eo.ParseErr == nil && eo.Endpoint.Source.Server != "" {
+				k := serverKey{strings.ToLower(eo.Endpoint.Source.Server), eo.Target.Host, eo.Target.Port}
+				j.byServer[k] = append(j.byServer[k], i)
+			}
 		}
-		return
 	}
-	f.URLs = []string{eo.Endpoint.URL}
-	if !slices.Contains(f.Sources, eo.Endpoint.Source) {
-		f.Sources = append(f.Sources, eo.Endpoint.Source)
+	var out []probe.EndpointObservation
+	for _, i := range j.byServer[serverKey{strings.ToLower(server), host, port}] {
+		out = append(out, j.in.Obs.Endpoints[i])
 	}
-	j.byKey[k] = len(j.findings)
-	j.findings = append(j.findings, f)
+	return out
 }
 
 func (j *judge) sorted() []Finding {
@@ -152,10 +202,11 @@ func (j *judge) endpoint(eo probe.EndpointObservation) Endpoint {
 		return ep
 	}
 	ep.TLSVersion = tls.VersionName(hs.Version)
-	ep.Leaf = Thumbprint(hs.Chain[0])
-	for _, c := range hs.Chain {
-		ep.Chain = append(ep.Chain, NewCertInfo(c))
+	ep.Chain = make([]CertInfo, len(hs.Chain))
+	for i, c := range hs.Chain {
+		ep.Chain[i] = j.certInfo(c)
 	}
+	ep.Leaf = ep.Chain[0].Thumbprint
 	j.certificate(eo, hs)
 	return ep
 }

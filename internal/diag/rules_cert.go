@@ -20,6 +20,7 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	for i, c := range hs.Chain {
 		j.validity(eo, f, c, i)
 	}
+	j.crypto(eo, f, hs.Chain)
 	if SelfSigned(leaf) {
 		f := f
 		f.Code, f.Severity = CodeCertSelfSigned, Warning

@@ -37,7 +37,15 @@ func (j *judge) notes() {
 
 // addOrg records a finding that is not tied to one endpoint observation.
 func (j *judge) addOrg(f Finding) {
+	i := len(j.findings)
 	j.findings = append(j.findings, f)
+	j.seenURL[i], j.seenSource[i] = map[string]bool{}, map[inventory.Source]bool{}
+	for _, u := range f.URLs {
+		j.seenURL[i][u] = true
+	}
+	for _, s := range f.Sources {
+		j.seenSource[i][s] = true
+	}
 }
 
 // principalName compares the EXPR provider's CertPrincipalName with the
@@ -175,10 +183,7 @@ func (j *judge) serverCertificates() {
 			continue
 		}
 		leaf := hs.Chain[0]
-		for _, eo := range j.in.Obs.Endpoints {
-			if eo.ParseErr != nil || !strings.EqualFold(eo.Endpoint.Source.Server, so.Server) || eo.Target.Host != so.Host || eo.Target.Port != so.Port {
-				continue
-			}
+		for _, eo := range j.endpointsOf(so.Server, so.Host, so.Port) {
 			// Keyed by the server's address, so one finding covers all its services.
 			f := Finding{Host: so.Host, Address: hostOf(so.Handshake.Address)}
 			for i, c := range hs.Chain {
@@ -197,15 +202,20 @@ func (j *judge) serverCertificates() {
 
 // laggingServer adds the URLs and sources of server so under f.Host to f.
 func (j *judge) laggingServer(f *Finding, so probe.ServerObservation) {
-	for _, eo := range j.in.Obs.Endpoints {
-		s := eo.Endpoint.Source
-		if eo.ParseErr != nil || !strings.EqualFold(s.Server, so.Server) || eo.Target.Host != so.Host || eo.Target.Port != so.Port {
-			continue
+	urls, srcs := map[string]bool{}, map[inventory.Source]bool{}
+	for _, u := range f.URLs {
+		urls[u] = true
+	}
+	for _, s := range f.Sources {
+		srcs[s] = true
+	}
+	for _, eo := range j.endpointsOf(so.Server, so.Host, so.Port) {
+		if u := eo.Endpoint.URL; !urls[u] {
+			urls[u] = true
+			f.URLs = append(f.URLs, u)
 		}
-		if !slices.Contains(f.URLs, eo.Endpoint.URL) {
-			f.URLs = append(f.URLs, eo.Endpoint.URL)
-		}
-		if !slices.Contains(f.Sources, s) {
+		if s := eo.Endpoint.Source; !srcs[s] {
+			srcs[s] = true
 			f.Sources = append(f.Sources, s)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -53,11 +54,16 @@ type Lab struct {
 }
 
 // Start brings the named scenario up on loopback.
-func Start(name string) (l *Lab, err error) {
+func Start(name string) (*Lab, error) {
 	sc, err := Load(name)
 	if err != nil {
 		return nil, err
 	}
+	return StartScenario(sc)
+}
+
+// StartScenario brings a scenario up on loopback.
+func StartScenario(sc *Scenario) (l *Lab, err error) {
 	l = &Lab{Scenario: sc, Ports: map[int]int{}, certs: map[string]tls.Certificate{}}
 	defer func() {
 		if err != nil {
@@ -140,6 +146,9 @@ func (l *Lab) startTLS() error {
 
 func (l *Lab) tryTLS() error {
 	for _, svc := range services {
+		if len(l.Scenario.Services) > 0 && !slices.Contains(l.Scenario.Services, svc.port) {
+			continue
+		}
 		port, err := freePort()
 		if err != nil {
 			return err
@@ -156,7 +165,11 @@ func (l *Lab) tryTLS() error {
 			if svc.mail && s.Serves.Mail != "" {
 				certs = map[string]tls.Certificate{"": l.certs[s.Serves.Mail]}
 			}
-			srv, err := StartServer(ServerSpec{Addr: net.JoinHostPort(s.IP, strconv.Itoa(port)), Protocol: svc.proto, Certs: certs, Banner: s.FQDN(l.Scenario.Org)})
+			spec := ServerSpec{Addr: net.JoinHostPort(s.IP, strconv.Itoa(port)), Protocol: svc.proto, Certs: certs, Banner: s.FQDN(l.Scenario.Org)}
+			if s.Dead {
+				spec.Behavior = Silent
+			}
+			srv, err := StartServer(spec)
 			if err != nil {
 				return err
 			}

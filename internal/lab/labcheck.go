@@ -56,7 +56,9 @@ func (l *Lab) CheckArgs() []string {
 		"--as-of", Clock.Format(time.RFC3339),
 	}
 	for _, svc := range services {
-		args = append(args, "--connect-to", fmt.Sprintf(":%d::%d", svc.port, l.Ports[svc.port]))
+		if p, ok := l.Ports[svc.port]; ok {
+			args = append(args, "--connect-to", fmt.Sprintf(":%d::%d", svc.port, p))
+		}
 	}
 	if l.Scenario.Expect != "" {
 		args = append(args, "--expect-thumbprint", l.Thumbprint(l.Scenario.Expect))

@@ -41,6 +41,8 @@ type ExchangeServer struct {
 	Serves Serves
 	// NoDNS leaves the server's own name out of the DNS zone.
 	NoDNS bool
+	// Dead servers accept connections and never answer.
+	Dead bool
 }
 
 // FQDN is the server's DNS name in the organisation's AD domain.

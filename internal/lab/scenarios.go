@@ -17,6 +17,8 @@ type Scenario struct {
 	// Expect, when set, is the certificate id the run expects everywhere
 	// (--expect-thumbprint).
 	Expect string
+	// Services lists the client ports served (443, 25, …); empty means all.
+	Services []int
 }
 
 // CertSpec describes a lab certificate.

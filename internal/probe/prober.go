@@ -11,6 +11,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/exdiag/exdiag/internal/inventory"
@@ -41,6 +42,9 @@ type Config struct {
 	Now func() time.Time
 	// Dialer opens TCP connections; nil means a net.Dialer.
 	Dialer Dialer
+	// Progress, when set, is told how far each phase is ("dns", "tls");
+	// it is called from many goroutines and must be cheap.
+	Progress func(phase string, done, total int)
 }
 
 // Prober observes DNS and TLS for a list of endpoints.
@@ -51,6 +55,7 @@ type Prober struct {
 	now      func() time.Time
 	resolver *resolver
 	limit    *limiter
+	trust    trustCache
 }
 
 // defaultTimeout applies when Config.Timeout is not set.
@@ -73,7 +78,11 @@ func New(cfg Config) *Prober {
 	if conc <= 0 {
 		conc = 32
 	}
-	p.limit = newLimiter(conc, max(4*conc, 1024), min(250*time.Millisecond, p.timeout/10))
+	// A slot bounds work in progress, not waiting: a task that has not
+	// finished after 20 ms (a loopback or LAN handshake takes a few) is
+	// waiting on the network, and gives its slot up so that dead servers
+	// cost one timeout in total. The in-flight cap bounds open sockets.
+	p.limit = newLimiter(conc, max(4*conc, 1024), min(20*time.Millisecond, p.timeout/10))
 
 	r := &resolver{search: cfg.SearchDomains, timeout: p.timeout}
 	for _, s := range cfg.DNSServers {
@@ -200,9 +209,11 @@ func (p *Prober) lookupAll(ctx context.Context, obs *Observations, names []strin
 	start := time.Now()
 	results := make([]*DNSResult, len(names))
 	var wg sync.WaitGroup
+	var done atomic.Int64
 	for i, name := range names {
 		wg.Go(func() {
 			p.limit.do(ctx, func() { results[i] = p.resolver.lookup(ctx, name) })
+			p.progress("dns", int(done.Add(1)), len(names))
 		})
 	}
 	wg.Wait()
@@ -220,14 +231,16 @@ func (p *Prober) lookupAll(ctx context.Context, obs *Observations, names []strin
 func (p *Prober) handshakeAll(ctx context.Context, obs *Observations, keys []HandshakeKey) {
 	start := time.Now()
 	done := make([]*Handshake, len(keys))
+	var finished atomic.Int64
 	var wg sync.WaitGroup
 	for i, key := range keys {
 		wg.Go(func() {
 			p.limit.do(ctx, func() {
 				h := p.handshake(ctx, key)
-				h.Trust = verifyChain(h.Chain, p.cfg.Roots, p.now())
+				h.Trust = p.trust.verify(h.Chain, p.cfg.Roots, p.now())
 				done[i] = h
 			})
+			p.progress("tls", int(finished.Add(1)), len(keys))
 		})
 	}
 	wg.Wait()
@@ -236,6 +249,12 @@ func (p *Prober) handshakeAll(ctx context.Context, obs *Observations, keys []Han
 	}
 	obs.Stats.Handshakes = len(keys)
 	obs.Stats.TLSTime = time.Since(start)
+}
+
+func (p *Prober) progress(phase string, done, total int) {
+	if p.cfg.Progress != nil {
+		p.cfg.Progress(phase, done, total)
+	}
 }
 
 // limiter bounds concurrent exchanges without letting dead servers hog the

@@ -69,15 +69,12 @@ func (p *Prober) handshake(ctx context.Context, key HandshakeKey) *Handshake {
 		InsecureSkipVerify: true, // verified separately in verify.go; the handshake must not decide
 		MinVersion:         tls.VersionTLS10,
 		CipherSuites:       legacySuites,
-		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
-			var certs []*x509.Certificate
-			for _, der := range raw {
-				if c, err := x509.ParseCertificate(der); err == nil {
-					certs = append(certs, c)
-				}
-			}
+		// VerifyConnection sees crypto/tls's own parsed certificates, which
+		// its client cache shares across connections: a certificate served
+		// by a thousand servers is parsed and held once.
+		VerifyConnection: func(cs tls.ConnectionState) error {
 			mu.Lock()
-			captured = certs
+			captured = cs.PeerCertificates
 			mu.Unlock()
 			return nil
 		},

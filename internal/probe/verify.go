@@ -2,10 +2,12 @@ package probe
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -118,4 +120,36 @@ func dn(c *x509.Certificate) string {
 		return s
 	}
 	return "(empty subject)"
+}
+
+// trustCache remembers the verification of each served chain: in a large
+// organisation the same chain is served by hundreds of servers.
+type trustCache struct {
+	mu sync.Mutex
+	m  map[string]Trust
+}
+
+func (c *trustCache) verify(chain []*x509.Certificate, roots *x509.CertPool, now time.Time) Trust {
+	if len(chain) == 0 {
+		return Trust{}
+	}
+	var key strings.Builder
+	for _, cert := range chain {
+		sum := sha256.Sum256(cert.Raw)
+		key.Write(sum[:])
+	}
+	c.mu.Lock()
+	t, ok := c.m[key.String()]
+	c.mu.Unlock()
+	if ok {
+		return t
+	}
+	t = verifyChain(chain, roots, now)
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]Trust{}
+	}
+	c.m[key.String()] = t
+	c.mu.Unlock()
+	return t
 }

@@ -35,6 +35,10 @@ type remedier struct {
 	// recordAddr remembers where a new DNS record points, so every fix
 	// that needs the same name gives the same address.
 	recordAddr map[string]string
+	// bySource indexes the report's URLs by the object holding them.
+	bySource map[inventory.Source][]string
+	urlSetOf *diag.Finding
+	urlSet   map[string]bool
 }
 
 // Apply fills every finding's Fix with the commands that fix it, in the
@@ -164,13 +168,33 @@ func (r *remedier) toHTTPS(f *diag.Finding) []diag.Fix {
 
 // urlsOf returns the URLs of f held at src, via the report's endpoints.
 func (r *remedier) urlsOf(f *diag.Finding, src inventory.Source) []string {
+	if r.bySource == nil {
+		r.bySource = map[inventory.Source][]string{}
+		for _, ep := range r.rep.Endpoints {
+			if !slices.Contains(r.bySource[ep.Source], ep.URL) {
+				r.bySource[ep.Source] = append(r.bySource[ep.Source], ep.URL)
+			}
+		}
+	}
 	var out []string
-	for _, ep := range r.rep.Endpoints {
-		if ep.Source == src && slices.Contains(f.URLs, ep.URL) && !slices.Contains(out, ep.URL) {
-			out = append(out, ep.URL)
+	for _, u := range r.bySource[src] {
+		if len(f.URLs) < 8 && slices.Contains(f.URLs, u) || len(f.URLs) >= 8 && r.inFinding(f, u) {
+			out = append(out, u)
 		}
 	}
 	return out
+}
+
+// inFinding reports whether u is one of f's URLs, through a set built once
+// per finding: large findings list thousands of URLs.
+func (r *remedier) inFinding(f *diag.Finding, u string) bool {
+	if r.urlSet == nil || r.urlSetOf != f {
+		r.urlSetOf, r.urlSet = f, make(map[string]bool, len(f.URLs))
+		for _, x := range f.URLs {
+			r.urlSet[x] = true
+		}
+	}
+	return r.urlSet[u]
 }
 
 func describe(src inventory.Source, oldURL, newHost string) string {

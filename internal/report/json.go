@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/exdiag/exdiag/internal/diag"
@@ -105,22 +107,24 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
 	if c.errors > 0 {
 		verdict = "fail"
 	}
-	doc := jsonReport{
-		Schema:      Schema,
-		GeneratedAt: timestamp(rep.GeneratedAt),
-		Tool:        jsonTool{Name: "exdiag", Version: version},
-		Org:         rep.Org,
-		Summary: jsonSummary{
-			Verdict: verdict, URLs: rep.Summary.URLs, Hosts: rep.Summary.Hosts, Handshakes: rep.Summary.Handshakes,
-			Errors: c.errors, Warnings: c.warnings, Infos: c.infos,
-		},
-		DNSServers:   nonNil(rep.DNSServers),
-		Endpoints:    make([]jsonEndpoint, len(rep.Endpoints)),
-		Certificates: make([]jsonCert, len(rep.Certificates)),
-		Findings:     make([]jsonFinding, len(rep.Findings)),
+	// The document is written field by field and element by element, so a
+	// report of thousands of endpoints never sits in memory twice; the bytes
+	// are those of encoding the whole jsonReport with a two-space indent.
+	s := &jsonStream{w: w}
+	s.raw("{\n")
+	s.field("schema", Schema)
+	s.field("generatedAt", timestamp(rep.GeneratedAt))
+	s.field("tool", jsonTool{Name: "exdiag", Version: version})
+	if rep.Org != "" {
+		s.field("org", rep.Org)
 	}
+	s.field("summary", jsonSummary{
+		Verdict: verdict, URLs: rep.Summary.URLs, Hosts: rep.Summary.Hosts, Handshakes: rep.Summary.Handshakes,
+		Errors: c.errors, Warnings: c.warnings, Infos: c.infos,
+	})
+	s.field("dnsServers", nonNil(rep.DNSServers))
 	certs := certIndex(rep)
-	for i := range rep.Endpoints {
+	s.array("endpoints", len(rep.Endpoints), func(i int) any {
 		ep := &rep.Endpoints[i]
 		je := jsonEndpoint{
 			URL: ep.URL, Scheme: ep.Scheme, Host: ep.Host, Port: ep.Port, Address: ep.Address,
@@ -134,36 +138,88 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
 		for j := range ep.Chain {
 			je.Chain[j] = toJSONCert(&ep.Chain[j])
 		}
-		doc.Endpoints[i] = je
-	}
-	for i := range rep.Certificates {
-		doc.Certificates[i] = toJSONCert(&rep.Certificates[i])
-	}
-	for i := range rep.Findings {
+		return je
+	})
+	s.array("certificates", len(rep.Certificates), func(i int) any { return toJSONCert(&rep.Certificates[i]) })
+	s.last = true
+	s.array("findings", len(rep.Findings), func(i int) any {
 		f := &rep.Findings[i]
 		jf := jsonFinding{
 			Code: string(f.Code), Severity: f.Severity.String(), URL: f.URL(), URLs: nonNil(f.URLs),
 			Host: f.Host, Address: f.Address, Message: f.Message, Thumbprint: f.Thumbprint,
 			Sources: make([]jsonSource, len(f.Sources)), Fix: make([]jsonFix, len(f.Fix)),
 		}
-		for j, s := range f.Sources {
-			jf.Sources[j] = toJSONSource(s)
+		for j, src := range f.Sources {
+			jf.Sources[j] = toJSONSource(src)
 		}
 		for j, fx := range f.Fix {
 			jf.Fix[j] = jsonFix{Comment: fx.Comment, Shell: fx.Shell, Command: fx.Command}
 		}
-		doc.Findings[i] = jf
+		return jf
+	})
+	s.raw("}\n")
+	return s.err
+}
+
+// jsonStream writes one JSON object member by member.
+type jsonStream struct {
+	w    *bufio.Writer
+	buf  bytes.Buffer
+	last bool // the next member is the object's last
+	err  error
+}
+
+func (s *jsonStream) raw(text string) {
+	if s.err == nil {
+		_, s.err = s.w.WriteString(text)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
+}
+
+// value writes v encoded as at the given indentation depth (in two-space steps).
+func (s *jsonStream) value(v any, depth int) {
+	if s.err != nil {
+		return
+	}
+	s.buf.Reset()
+	enc := json.NewEncoder(&s.buf)
+	enc.SetIndent(strings.Repeat("  ", depth), "  ")
 	// The document is for scripts, never embedded in HTML: keep < > & as is.
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		return err
+	if s.err = enc.Encode(v); s.err != nil {
+		return
 	}
-	_, err := w.Write(escapeInvisible(buf.Bytes()))
-	return err
+	_, s.err = s.w.Write(escapeInvisible(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))))
+}
+
+func (s *jsonStream) field(name string, v any) {
+	s.raw("  " + strconv.Quote(name) + ": ")
+	s.value(v, 1)
+	s.end()
+}
+
+func (s *jsonStream) end() {
+	if s.last {
+		s.raw("\n")
+	} else {
+		s.raw(",\n")
+	}
+}
+
+// array writes a member holding n elements produced by elem.
+func (s *jsonStream) array(name string, n int, elem func(int) any) {
+	s.raw("  " + strconv.Quote(name) + ": [")
+	for i := range n {
+		if i > 0 {
+			s.raw(",")
+		}
+		s.raw("\n    ")
+		s.value(elem(i), 2)
+	}
+	if n > 0 {
+		s.raw("\n  ")
+	}
+	s.raw("]")
+	s.end()
 }
 
 // escapeInvisible rewrites DEL, C1 controls and bidi overrides, which

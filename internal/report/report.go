@@ -1,5 +1,6 @@
 // Package report renders a diag.Report: as text for terminals and plain
-// tickets, as Markdown for helpdesk tickets, or as JSON for CI. It is pure:
+// tickets, as Markdown for helpdesk tickets, as JSON for CI scripts, as JUnit
+// XML for CI test views, or as a Nagios plugin status for monitoring. It is pure:
 // it writes to the io.Writer it is given and reads no clock, environment or
 // global state. Every time it prints is relative to Report.GeneratedAt.
 package report
@@ -25,15 +26,17 @@ const (
 	Text     Format = "text"
 	Markdown Format = "markdown"
 	JSON     Format = "json"
+	JUnit    Format = "junit"
+	Nagios   Format = "nagios"
 )
 
 // ParseFormat validates a --format value (case-insensitive).
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(s)); f {
-	case Text, Markdown, JSON:
+	case Text, Markdown, JSON, JUnit, Nagios:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown --format %q (want text, markdown or json)", s)
+	return "", fmt.Errorf("unknown --format %q (want text, markdown, json, junit or nagios)", s)
 }
 
 // Schema names the JSON document's version; it changes only when a field
@@ -47,8 +50,16 @@ type Options struct {
 	// Palette colours text output; the zero value prints no colour.
 	// Markdown and JSON never use it.
 	Palette term.Palette
-	// ToolVersion is exdiag's version, printed in Markdown and JSON.
+	// ToolVersion is exdiag's version, printed in Markdown, JSON and JUnit.
 	ToolVersion string
+	// FailOn is --fail-on: findings at or above it fail their JUnit test
+	// case and make the Nagios status CRITICAL. FailNever (--fail-on never)
+	// fails nothing. The zero value, Info, fails every finding.
+	FailOn    diag.Severity
+	FailNever bool
+	// WarnDays is --warn-days, the warning threshold of Nagios's days-left
+	// performance data.
+	WarnDays int
 }
 
 // Render writes rep to w in the format opts choose.
@@ -66,6 +77,12 @@ func Render(w io.Writer, rep *diag.Report, opts Options) error {
 		if err := renderJSON(bw, rep, opts.ToolVersion); err != nil {
 			return fmt.Errorf("render report: %w", err)
 		}
+	case JUnit:
+		if err := renderJUnit(bw, rep, opts); err != nil {
+			return fmt.Errorf("render report: %w", err)
+		}
+	case Nagios:
+		renderNagios(bw, rep, opts)
 	default:
 		return fmt.Errorf("render report: unknown format %q", opts.Format)
 	}

@@ -135,7 +135,7 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 	_, err := ParseFormat("yaml")
-	if want := `unknown --format "yaml" (want text, markdown or json)`; err == nil || err.Error() != want {
+	if want := `unknown --format "yaml" (want text, markdown, json, junit or nagios)`; err == nil || err.Error() != want {
 		t.Errorf("ParseFormat(yaml) error = %v, want %s", err, want)
 	}
 }

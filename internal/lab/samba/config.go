@@ -2,17 +2,9 @@ package samba
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"maps"
-	"math/big"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,12 +35,23 @@ func provision(ctx context.Context, dir, password string) error {
 
 // configure writes the TLS files and krb5.conf, and edits the provisioned
 // smb.conf.
-func (d *DC) configure() error {
+func (d *DC) configure(o Options) error {
 	tlsDir := filepath.Join(d.Dir, "tls")
 	if err := os.MkdirAll(filepath.Join(d.Dir, "run"), 0o755); err != nil {
 		return err
 	}
-	if err := d.writeTLS(tlsDir); err != nil {
+	cert, caPEM := o.Cert, o.CAPEM
+	if cert != nil && len(caPEM) == 0 {
+		return errors.New("samba tier: a certificate in Options.Cert needs Options.CAPEM, the CA that issued it")
+	}
+	if cert == nil {
+		c, pem, err := makeCert()
+		if err != nil {
+			return err
+		}
+		cert, caPEM = &c, pem
+	}
+	if err := d.writeTLS(tlsDir, cert, caPEM); err != nil {
 		return err
 	}
 	d.Krb5Conf = filepath.Join(d.Dir, "krb5.conf")
@@ -118,55 +121,6 @@ func editSMBConf(path string, set map[string]string) error {
 		}
 	}
 	return os.WriteFile(path, []byte(strings.Join(out, "\n")), 0o644)
-}
-
-// writeTLS makes a CA and the DC's LDAPS certificate (Host, DC01 and the
-// loopback addresses).
-func (d *DC) writeTLS(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	now := time.Now()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return err
-	}
-	ca := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "exdiag Samba lab CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(7 * 24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
-	if err != nil {
-		return err
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return err
-	}
-	leaf := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: Host},
-		DNSNames:    []string{Host, "DC01"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		NotBefore:   now.Add(-time.Hour), NotAfter: now.Add(7 * 24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, ca, &key.PublicKey, caKey)
-	if err != nil {
-		return err
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return err
-	}
-	d.CAPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
-	d.CAFile = filepath.Join(dir, "ca.pem")
-	// Samba refuses a key file that others may read.
-	return errors.Join(
-		os.WriteFile(d.CAFile, d.CAPEM, 0o644),
-		os.WriteFile(filepath.Join(dir, "cert.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leafDER}), 0o644),
-		os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600),
-	)
 }
 
 // schemaFile finds the schema LDIF: the given path, or

@@ -10,6 +10,7 @@ package samba
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -47,6 +48,12 @@ type Options struct {
 	StartTimeout time.Duration
 	// KeepDir leaves the DC's directory in place after Stop, for debugging.
 	KeepDir bool
+	// Cert (with its chain and key) and CAPEM, the CA that issued it,
+	// replace the DC's LDAPS certificate, e.g. with the lab PKI's DC
+	// certificate so that the lab's --ca-file trusts the DC too. It must
+	// name Host and 127.0.0.1. Nil means a CA made for this DC.
+	Cert  *tls.Certificate
+	CAPEM []byte
 }
 
 // DC is a running Samba AD domain controller on 127.0.0.1.
@@ -68,7 +75,8 @@ type DC struct {
 
 	keepDir bool
 	proc    *process
-	log     string // kept by Stop, once Dir is gone
+	log     string   // kept by Stop, once Dir is gone
+	added   []string // DNs Load added, in order
 }
 
 // Start provisions a DC in a new temporary directory, starts it, and loads
@@ -98,7 +106,7 @@ func Start(ctx context.Context, o Options) (*DC, error) {
 		LDAPURL: "ldap://127.0.0.1:389", LDAPSURL: "ldaps://127.0.0.1:636"}
 	ctx, cancel := context.WithTimeout(ctx, o.StartTimeout)
 	defer cancel()
-	if err := d.start(ctx, schema); err != nil {
+	if err := d.start(ctx, o, schema); err != nil {
 		log := d.Log()
 		d.Stop()
 		return nil, fmt.Errorf("samba tier: start the DC: %w\n--- DC log (%s) ---\n%s", err, dir, tail(log, 80))
@@ -106,11 +114,11 @@ func Start(ctx context.Context, o Options) (*DC, error) {
 	return d, nil
 }
 
-func (d *DC) start(ctx context.Context, schema string) error {
+func (d *DC) start(ctx context.Context, o Options, schema string) error {
 	if err := provision(ctx, d.Dir, d.AdminPassword); err != nil {
 		return err
 	}
-	if err := d.configure(); err != nil {
+	if err := d.configure(o); err != nil {
 		return err
 	}
 	p, err := startProcess(d.Dir)
@@ -196,7 +204,7 @@ func (loopbackDialer) DialContext(ctx context.Context, network, addr string) (ne
 // portsFree fails early, and clearly, when another server holds a port the
 // DC needs on loopback.
 func portsFree() error {
-	for _, port := range []string{"88", "389", "636"} {
+	for _, port := range []string{"88", "389", "464", "636", "3268", "3269"} {
 		l, err := net.Listen("tcp", "127.0.0.1:"+port)
 		if err != nil {
 			return fmt.Errorf("samba tier: port %s on 127.0.0.1 is taken (another DC or LDAP server?): %w", port, err)

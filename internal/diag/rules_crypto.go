@@ -1,0 +1,104 @@
+package diag
+
+import (
+	"bytes"
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+	"strings"
+
+	"github.com/exdiag/exdiag/internal/probe"
+)
+
+// minRSABits is the smallest RSA key current clients and CAs accept
+// (NIST SP 800-131A, CA/Browser Forum Baseline Requirements).
+const minRSABits = 2048
+
+// crypto judges the keys, signatures, serial numbers and extensions of the
+// served chain, leaf first. A self-issued certificate is a root or stands
+// alone: clients trust it as it is and check neither its signature nor
+// (RFC 5280 §6.1) its extensions, so only its key and serial are judged.
+func (j *judge) crypto(eo probe.EndpointObservation, f Finding, chain []*x509.Certificate) {
+	for i, c := range chain {
+		g := f
+		g.Thumbprint = Thumbprint(c)
+		which := "the certificate " + subjectName(c)
+		if i > 0 {
+			which = "the intermediate certificate " + subjectName(c) + " sent with it"
+		}
+		if bits, ok := rsaBits(c); ok && bits < minRSABits {
+			g := g
+			g.Code, g.Severity = CodeCertWeakKey, Warning
+			g.Message = fmt.Sprintf("%s served at %s has a %d-bit RSA key: keys under %d bits can be broken, and current "+
+				"Windows, browsers and CAs reject them. Issue a new certificate with a 2048-bit (or larger) key.",
+				capitalize(which), f.Address, bits, minRSABits)
+			j.add(g, g.Thumbprint, eo)
+		}
+		if c.SerialNumber != nil && c.SerialNumber.Sign() < 0 {
+			g := g
+			g.Code, g.Severity = CodeCertNegativeSerial, Warning
+			g.Message = fmt.Sprintf("%s served at %s has a negative serial number (%s), which RFC 5280 forbids: "+
+				"Go-based clients and some appliances refuse the certificate. Reissue it from a CA that makes positive serial numbers.",
+				capitalize(which), f.Address, strings.ToUpper(c.SerialNumber.Text(16)))
+			j.add(g, g.Thumbprint, eo)
+		}
+		if selfIssued(c) {
+			continue
+		}
+		if sev, name, weak := weakSignature(c.SignatureAlgorithm); weak {
+			g := g
+			g.Code, g.Severity = CodeCertWeakSignature, sev
+			g.Message = fmt.Sprintf("%s served at %s is signed with %s, which clients no longer accept: Windows and "+
+				"browsers reject it as untrusted or insecure. Reissue it from a CA that signs with SHA-256.",
+				capitalize(which), f.Address, name)
+			j.add(g, g.Thumbprint, eo)
+		}
+		if len(c.UnhandledCriticalExtensions) > 0 {
+			g := g
+			g.Code, g.Severity = CodeCertUnknownCriticalExtension, Error
+			g.Message = fmt.Sprintf("%s served at %s has a critical extension clients do not know (%s): RFC 5280 requires "+
+				"them to reject the certificate, so Outlook and browsers refuse it. Reissue it without that extension, "+
+				"or with it marked non-critical.", capitalize(which), f.Address, oidList(c))
+			j.add(g, g.Thumbprint, eo)
+		}
+	}
+}
+
+func rsaBits(c *x509.Certificate) (int, bool) {
+	k, ok := c.PublicKey.(*rsa.PublicKey)
+	if !ok || k.N == nil {
+		return 0, false
+	}
+	return k.N.BitLen(), true
+}
+
+// weakSignature grades a signature algorithm: MD2 and MD5 are broken
+// (collisions forged in practice, RFC 6151), SHA-1 is deprecated (SHAttered;
+// Windows and browsers distrust SHA-1 TLS certificates since 2017).
+func weakSignature(a x509.SignatureAlgorithm) (Severity, string, bool) {
+	switch a {
+	case x509.MD2WithRSA:
+		return Error, "MD2", true
+	case x509.MD5WithRSA:
+		return Error, "MD5", true
+	case x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1:
+		return Warning, "SHA-1", true
+	}
+	return Info, "", false
+}
+
+// selfIssued reports whether c names itself as issuer. Unlike SelfSigned
+// it does not check the signature, which crypto/x509 refuses to do for
+// MD5 and SHA-1: the certificates this rule is about.
+func selfIssued(c *x509.Certificate) bool {
+	return bytes.Equal(c.RawSubject, c.RawIssuer) &&
+		(len(c.AuthorityKeyId) == 0 || bytes.Equal(c.AuthorityKeyId, c.SubjectKeyId))
+}
+
+func oidList(c *x509.Certificate) string {
+	s := make([]string, len(c.UnhandledCriticalExtensions))
+	for i, oid := range c.UnhandledCriticalExtensions {
+		s[i] = oid.String()
+	}
+	return strings.Join(s, ", ")
+}
