@@ -50,7 +50,7 @@ bench:
 	$(GO) run ./internal/tools/bench -servers $(BENCH_SERVERS)
 
 update-golden:
-	$(GO) test ./internal/report/ ./internal/ad/ -update
+	$(GO) test ./internal/report/ ./internal/ad/ ./internal/remedy/ ./internal/cli/ -update
 
 clean:
 	rm -rf bin

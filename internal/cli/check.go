@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,6 +44,8 @@ type CheckOptions struct {
 	Color       string
 	FailOn      string
 	Stats       bool
+	Script      string
+	Force       bool
 }
 
 const checkLong = `Check the certificate, name and DNS of every Exchange URL.
@@ -111,6 +116,8 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.StringVar(&opts.Color, "color", "auto", "colour text output: auto, always or never (NO_COLOR is honoured)")
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning or never")
 	fl.BoolVar(&opts.Stats, "stats", false, "print the time and counts of each phase to stderr")
+	fl.StringVar(&opts.Script, "script", "", "also write every fix as a commented PowerShell script to `FILE`, to review and schedule")
+	fl.BoolVar(&opts.Force, "force", false, "let --script overwrite an existing file")
 	registerCheckCompletions(cmd)
 	cmd.MarkFlagsMutuallyExclusive("url", "ldif")
 	cmd.MarkFlagsMutuallyExclusive("url", "ldap-url")
@@ -225,9 +232,38 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	remedy.Apply(rep, remedy.Input{Org: org, DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect})
 	st.phase("fixes")
 	progress.Done()
+	if o.Script != "" {
+		if err := o.writeScript(rep); err != nil {
+			return err
+		}
+	}
 	err = o.render(rep)
 	st.phase("render")
 	return err
+}
+
+// writeScript writes the fixes as a PowerShell script, never over an
+// existing file unless --force: a reviewed change must not be clobbered.
+func (o *CheckOptions) writeScript(rep *diag.Report) error {
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if o.Force {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(o.Script, flags, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return runError(fmt.Errorf("--script %s already exists", o.Script), "choose another file name, or add --force to overwrite it")
+	}
+	if err != nil {
+		return runError(fmt.Errorf("--script: %w", err))
+	}
+	_, werr := f.WriteString(remedy.Script(rep, o.Version))
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return runError(fmt.Errorf("--script %s: %w", o.Script, werr))
+	}
+	return nil
 }
 
 // render writes the report and turns findings into the exit code.

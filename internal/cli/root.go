@@ -75,7 +75,7 @@ Management Shell command that fixes it.`,
 	})
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.AddCommand(NewCmdCheck(f, nil), NewCmdDemo(f), NewCmdLab(f), NewCmdVersion(f), NewCmdCompletion(f))
+	root.AddCommand(NewCmdCheck(f, nil), NewCmdDemo(f), NewCmdLab(f), NewCmdExplain(f), NewCmdVersion(f), NewCmdCompletion(f))
 	return root
 }
 
