@@ -1,0 +1,123 @@
+package samba_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/exdiag/exdiag/internal/ad"
+	"github.com/exdiag/exdiag/internal/cli"
+	"github.com/exdiag/exdiag/internal/lab"
+	"github.com/exdiag/exdiag/internal/lab/samba"
+	"github.com/exdiag/exdiag/internal/term"
+)
+
+// Every lab scenario, loaded into the real AD DC, gives exactly the same
+// findings and fixes through `exdiag check` as through the in-process lab
+// directory: what works against our LDAP server works against AD semantics.
+func TestScenariosGiveTheSameFindingsAsTheLab(t *testing.T) {
+	dc, contosoEntries := contoso(t)
+	t.Cleanup(func() {
+		if err := dc.Clear(); err != nil {
+			t.Errorf("restore contoso: %v", err)
+		}
+		if _, err := dc.Load(contosoEntries); err != nil {
+			t.Errorf("restore contoso: %v", err)
+		}
+	})
+	for _, name := range lab.Scenarios() {
+		t.Run(name, func(t *testing.T) {
+			l, err := lab.Start(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			f, err := os.Open(l.LDIFFile())
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries, err := ad.ReadLDIF(f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := dc.Clear(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := dc.Load(entries); err != nil {
+				t.Fatalf("load %s: %v\n%s", name, err, dc.Log())
+			}
+			args := l.CheckArgs()
+			viaLab, code1, err1 := check(append(args, "--format", "json"), lab.LabPassword)
+			viaDC, code2, err2 := check(append(withoutBind(args), "--format", "json",
+				"--ldap-url", dc.LDAPSURL, "--auth", "simple", "--user", samba.Admin, "--password-stdin", "--ca-file", dc.CAFile), dc.AdminPassword)
+			if code1 != code2 {
+				t.Errorf("exit codes differ: lab %d, samba %d\nlab stderr: %s\nsamba stderr: %s", code1, code2, err1, err2)
+			}
+			a, b := findings(t, viaLab), findings(t, viaDC)
+			if len(a) == 0 && name != "healthy" {
+				t.Fatalf("no findings through the lab: %s", err1)
+			}
+			if diff := cmp.Diff(a, b); diff != "" {
+				t.Errorf("findings differ (-lab +samba):\n%s\nsamba stderr: %s", diff, err2)
+			}
+		})
+	}
+}
+
+func check(args []string, password string) (stdout string, code int, stderr string) {
+	io, out, errOut := term.Test(password+"\n", nil)
+	f := &cli.Factory{IO: io, Now: time.Now, Version: "test"}
+	code = cli.Run(context.Background(), f, append([]string{"check"}, args...))
+	return out.String(), code, errOut.String()
+}
+
+// withoutBind drops the lab's own directory flags.
+func withoutBind(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case "--ldap-url", "--auth", "--user":
+			i++
+		case "--password-stdin":
+		default:
+			out = append(out, args[i])
+		}
+	}
+	return out
+}
+
+var port = regexp.MustCompile(`(127\.0\.0\.\d+):\d+`)
+
+// findings summarises a JSON report: code, severity, host, message and
+// fix commands of each finding, with the lab's ports masked.
+func findings(t *testing.T, js string) []string {
+	t.Helper()
+	var r struct {
+		Findings []struct {
+			Code, Severity, Host, Message string
+			Fix                           []struct{ Command string }
+		}
+	}
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, js)
+	}
+	var out []string
+	for _, f := range r.Findings {
+		line := fmt.Sprintf("%s %s %s: %s", f.Severity, f.Code, f.Host, f.Message)
+		for _, fx := range f.Fix {
+			if fx.Command != "" {
+				line += "\n    " + fx.Command
+			}
+		}
+		out = append(out, port.ReplaceAllString(strings.ReplaceAll(line, "\r", ""), "$1:PORT"))
+	}
+	return out
+}
