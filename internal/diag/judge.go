@@ -167,6 +167,7 @@ func (j *judge) sorted() []Finding {
 func (j *judge) endpoint(eo probe.EndpointObservation) Endpoint {
 	t := eo.Target
 	ep := Endpoint{URL: eo.Endpoint.URL, Scheme: t.Scheme, Host: t.Host, Port: t.Port, Source: eo.Endpoint.Source}
+	j.unsafeSource(eo)
 	if eo.ParseErr != nil {
 		ep.Error = eo.ParseErr.Error()
 		j.urlInvalid(eo)

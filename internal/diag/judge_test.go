@@ -211,3 +211,16 @@ func TestJudgeSortsAndCounts(t *testing.T) {
 		t.Errorf("parse error %v does not wrap ErrBadURL", b.obs.Endpoints[3].ParseErr)
 	}
 }
+
+func TestUnsafeDirectoryValueGetsItsOwnFinding(t *testing.T) {
+	p := newPKI(t)
+	b := newObs(t).url("https://mail.contoso.com/EWS/Exchange.asmx", trusted(p.leaf(t, t0.AddDate(1, 0, 0), "mail.contoso.com")))
+	b.obs.Endpoints[0].Endpoint.Source = inventory.Source{Origin: inventory.OriginLDAP, Server: "EX01", Object: "EWS\r\nRemove-Mailbox x", Service: inventory.ServiceEWS}
+	rep := Judge(Input{Obs: b.obs, Now: t0, WarnDays: 30})
+	if got, want := codes(rep), []string{"error directory-value-unsafe mail.contoso.com [1]"}; !equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+	if !strings.Contains(rep.Findings[0].Message, `"EWS\r\nRemove-Mailbox x"`) {
+		t.Errorf("message does not quote the value visibly: %q", rep.Findings[0].Message)
+	}
+}

@@ -96,3 +96,27 @@ func (j *judge) connError(eo probe.EndpointObservation, hs *probe.Handshake) {
 	}
 	j.add(f, string(hs.Err.Kind), eo)
 }
+
+// unsafeSource reports a directory object whose name holds control
+// characters, line breaks or bidi controls: remedy will not put it into a
+// command, and the admin must hear why no command is given.
+func (j *judge) unsafeSource(eo probe.EndpointObservation) {
+	s := eo.Endpoint.Source
+	for _, v := range []struct{ what, value string }{{"server name", s.Server}, {"object name", s.Object}} {
+		if v.value == "" || !hasControl(v.value) {
+			continue
+		}
+		j.add(Finding{
+			Code: CodeDirectoryValueUnsafe, Severity: Error, Host: eo.Target.Host,
+			Message: fmt.Sprintf("the %s %q in the directory holds control characters, line breaks or bidi controls (at %s): "+
+				"exdiag will not put it into a command. Look at the object with ADSI Edit and correct its name.", v.what, v.value, s.DN),
+		}, v.value, eo)
+	}
+}
+
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' ||
+			(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
+	})
+}

@@ -20,45 +20,41 @@ const minRSABits = 2048
 // (RFC 5280 §6.1) its extensions, so only its key and serial are judged.
 func (j *judge) crypto(eo probe.EndpointObservation, f Finding, chain []*x509.Certificate) {
 	for i, c := range chain {
-		g := f
+		g := f // each j.add stores a copy
 		g.Thumbprint = Thumbprint(c)
-		which := "the certificate " + subjectName(c)
+		which := fmt.Sprintf("The certificate %s served at %s", subjectName(c), f.Address)
 		if i > 0 {
-			which = "the intermediate certificate " + subjectName(c) + " sent with it"
+			which = fmt.Sprintf("The intermediate certificate %s sent by %s", subjectName(c), f.Address)
 		}
 		if bits, ok := rsaBits(c); ok && bits < minRSABits {
-			g := g
 			g.Code, g.Severity = CodeCertWeakKey, Warning
-			g.Message = fmt.Sprintf("%s served at %s has a %d-bit RSA key: keys under %d bits can be broken, and current "+
+			g.Message = fmt.Sprintf("%s has a %d-bit RSA key: keys under %d bits can be broken, and current "+
 				"Windows, browsers and CAs reject them. Issue a new certificate with a 2048-bit (or larger) key.",
-				capitalize(which), f.Address, bits, minRSABits)
+				which, bits, minRSABits)
 			j.add(g, g.Thumbprint, eo)
 		}
 		if c.SerialNumber != nil && c.SerialNumber.Sign() < 0 {
-			g := g
 			g.Code, g.Severity = CodeCertNegativeSerial, Warning
-			g.Message = fmt.Sprintf("%s served at %s has a negative serial number (%s), which RFC 5280 forbids: "+
+			g.Message = fmt.Sprintf("%s has a negative serial number (%s), which RFC 5280 forbids: "+
 				"Go-based clients and some appliances refuse the certificate. Reissue it from a CA that makes positive serial numbers.",
-				capitalize(which), f.Address, strings.ToUpper(c.SerialNumber.Text(16)))
+				which, strings.ToUpper(c.SerialNumber.Text(16)))
 			j.add(g, g.Thumbprint, eo)
 		}
 		if selfIssued(c) {
 			continue
 		}
 		if sev, name, weak := weakSignature(c.SignatureAlgorithm); weak {
-			g := g
 			g.Code, g.Severity = CodeCertWeakSignature, sev
-			g.Message = fmt.Sprintf("%s served at %s is signed with %s, which clients no longer accept: Windows and "+
+			g.Message = fmt.Sprintf("%s is signed with %s, which clients no longer accept: Windows and "+
 				"browsers reject it as untrusted or insecure. Reissue it from a CA that signs with SHA-256.",
-				capitalize(which), f.Address, name)
+				which, name)
 			j.add(g, g.Thumbprint, eo)
 		}
 		if len(c.UnhandledCriticalExtensions) > 0 {
-			g := g
 			g.Code, g.Severity = CodeCertUnknownCriticalExtension, Error
-			g.Message = fmt.Sprintf("%s served at %s has a critical extension clients do not know (%s): RFC 5280 requires "+
+			g.Message = fmt.Sprintf("%s has a critical extension clients do not know (%s): RFC 5280 requires "+
 				"them to reject the certificate, so Outlook and browsers refuse it. Reissue it without that extension, "+
-				"or with it marked non-critical.", capitalize(which), f.Address, oidList(c))
+				"or with it marked non-critical.", which, oidList(c))
 			j.add(g, g.Thumbprint, eo)
 		}
 	}
