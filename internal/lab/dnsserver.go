@@ -75,7 +75,7 @@ func StartDNS(spec DNSSpec) (*DNSServer, error) {
 // Addr is the "ip:port" the server answers on, over both UDP and TCP.
 func (d *DNSServer) Addr() string { return d.addr }
 
-// Queries is the number of queries answered, over UDP and TCP.
+// Queries is the number of queries answered (or being answered), over UDP and TCP.
 func (d *DNSServer) Queries() int { return int(d.queries.Load()) }
 
 // Close stops the server and waits for its goroutines to end. It is safe to
@@ -101,9 +101,10 @@ func (d *DNSServer) serve(w dns.ResponseWriter, q *dns.Msg) {
 		question := q.Question[0]
 		m.Answer, m.Ns, m.Rcode = d.zone.lookup(question.Name, question.Qtype)
 	}
-	if w.WriteMsg(m) == nil {
-		d.queries.Add(1)
-	}
+	// Counted before the reply leaves, so a client that has its answer
+	// always sees the count include it.
+	d.queries.Add(1)
+	w.WriteMsg(m)
 }
 
 // listenUDPAndTCP binds UDP first and then TCP on the same port, retrying
