@@ -17,18 +17,6 @@ import (
 // needs a new Schema. Arrays are never null so that CI scripts can iterate
 // without checks.
 
-type jsonReport struct {
-	Schema       string         `json:"schema"`
-	GeneratedAt  string         `json:"generatedAt"`
-	Tool         jsonTool       `json:"tool"`
-	Org          string         `json:"org,omitempty"`
-	Summary      jsonSummary    `json:"summary"`
-	DNSServers   []string       `json:"dnsServers"`
-	Endpoints    []jsonEndpoint `json:"endpoints"`
-	Certificates []jsonCert     `json:"certificates"`
-	Findings     []jsonFinding  `json:"findings"`
-}
-
 type jsonTool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
@@ -109,7 +97,7 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
 	}
 	// The document is written field by field and element by element, so a
 	// report of thousands of endpoints never sits in memory twice; the bytes
-	// are those of encoding the whole jsonReport with a two-space indent.
+	// are those of encoding the whole document with a two-space indent.
 	s := &jsonStream{w: w}
 	s.raw("{\n")
 	s.field("schema", Schema)
