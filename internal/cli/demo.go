@@ -107,7 +107,7 @@ func NewCmdLab(f *Factory) *cobra.Command {
 			out := f.IO.Out
 			fmt.Fprintf(out, "exdiag lab: scenario %s is running; stop it with Ctrl+C\n  %s\n\n", l.Scenario.Name, l.Scenario.Description)
 			fmt.Fprintf(out, "Check it (the lab's clock is %s, hence --as-of):\n  %s\n\n", lab.Clock.Format("2006-01-02"), labCheckCommand(l))
-			fmt.Fprintf(out, "Or from its ldifde export:\n  %s\n\n", shellJoin(append([]string{"exdiag", "check", "--ldif", l.LDIFFile()}, withoutDirectory(l.CheckArgs())...)))
+			fmt.Fprintf(out, "Or from its ldifde export:\n  %s\n\n", shellJoin(append([]string{"exdiag", "check", "--ldif", l.LDIFFile()}, l.NetworkArgs()...)))
 			fmt.Fprintf(out, "Read its directory:\n  %s\n", ldapsearchCommand(l))
 			<-cmd.Context().Done()
 			fmt.Fprintln(f.IO.ErrOut, "exdiag lab: stopping")
@@ -128,21 +128,6 @@ func labCheckCommand(l *lab.Lab) string {
 		return pw + " | " + cmd
 	}
 	return "printf '%s\\n' " + pw + " | " + cmd
-}
-
-// withoutDirectory drops the flags that only matter for an LDAP bind.
-func withoutDirectory(args []string) []string {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		switch args[i] {
-		case "--ldap-url", "--auth", "--user":
-			i++
-		case "--password-stdin":
-		default:
-			out = append(out, args[i])
-		}
-	}
-	return out
 }
 
 func ldapsearchCommand(l *lab.Lab) string {

@@ -123,7 +123,7 @@ func TestLDIFMatchesLDAP(t *testing.T) {
 			}
 			args := l.CheckArgs()
 			viaLDAP, stderr, _ := runCLI(t, lab.LabPassword+"\n", append([]string{"check", "--format", "json"}, args...)...)
-			viaLDIF, stderr2, _ := runCLI(t, "", append([]string{"check", "--format", "json", "--ldif", l.LDIFFile()}, withoutDirectory(args)...)...)
+			viaLDIF, stderr2, _ := runCLI(t, "", append([]string{"check", "--format", "json", "--ldif", l.LDIFFile()}, l.NetworkArgs()...)...)
 			if err := l.Close(); err != nil {
 				t.Error(err)
 			}

@@ -47,10 +47,17 @@ func (l *Lab) startLDAP() error {
 // flags, so what runs against the lab is what runs against a real
 // organisation. The password goes to standard input (--password-stdin).
 func (l *Lab) CheckArgs() []string {
-	o := l.Scenario.Org
-	args := []string{
+	return append([]string{
 		"--ldap-url", "ldaps://" + l.LDAP.LDAPSAddr(),
 		"--auth", "simple", "--user", LabUser, "--password-stdin",
+	}, l.NetworkArgs()...)
+}
+
+// NetworkArgs are CheckArgs without the directory: what --ldif, or another
+// directory holding the same organisation (the Samba tier), needs.
+func (l *Lab) NetworkArgs() []string {
+	o := l.Scenario.Org
+	args := []string{
 		"--dns-server", l.DNS.Addr(), "--dns-search", o.Domain,
 		"--ca-file", l.CAFile(),
 		"--as-of", Clock.Format(time.RFC3339),

@@ -56,7 +56,7 @@ func TestScenariosGiveTheSameFindingsAsTheLab(t *testing.T) {
 			}
 			args := l.CheckArgs()
 			viaLab, code1, err1 := check(append(args, "--format", "json"), lab.LabPassword)
-			viaDC, code2, err2 := check(append(withoutBind(args), "--format", "json",
+			viaDC, code2, err2 := check(append(l.NetworkArgs(), "--format", "json",
 				"--ldap-url", dc.LDAPSURL, "--auth", "simple", "--user", samba.Admin, "--password-stdin", "--ca-file", dc.CAFile), dc.AdminPassword)
 			if code1 != code2 {
 				t.Errorf("exit codes differ: lab %d, samba %d\nlab stderr: %s\nsamba stderr: %s", code1, code2, err1, err2)
@@ -77,21 +77,6 @@ func check(args []string, password string) (stdout string, code int, stderr stri
 	f := &cli.Factory{IO: io, Now: time.Now, Version: "test"}
 	code = cli.Run(context.Background(), f, append([]string{"check"}, args...))
 	return out.String(), code, errOut.String()
-}
-
-// withoutBind drops the lab's own directory flags.
-func withoutBind(args []string) []string {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		switch args[i] {
-		case "--ldap-url", "--auth", "--user":
-			i++
-		case "--password-stdin":
-		default:
-			out = append(out, args[i])
-		}
-	}
-	return out
 }
 
 var port = regexp.MustCompile(`(127\.0\.0\.\d+):\d+`)
