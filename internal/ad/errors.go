@@ -3,6 +3,7 @@ package ad
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"regexp"
 	"strings"
@@ -103,6 +104,8 @@ func netHint(err error) string {
 		return "the name does not resolve: check it, or give --dns-server the AD DNS server"
 	case errors.Is(err, syscall.ECONNRESET), strings.Contains(err.Error(), "connection closed"), strings.Contains(err.Error(), "forcibly closed"):
 		return "the DC closed the connection: if it requires LDAPS, use ldaps://HOST:636"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), strings.HasSuffix(err.Error(), "EOF"):
+		return "the DC closed the connection in the middle of an answer: run exdiag again, or ask another DC with --ldap-url"
 	}
 	return ""
 }

@@ -78,14 +78,28 @@ type logicalLine struct {
 // continues the previous one) and drops CRs.
 func unfold(text string) []logicalLine {
 	var out []logicalLine
+	// A value folded over many lines is joined once, not line by line:
+	// appending to a string each time would be quadratic.
+	var folded strings.Builder
+	flush := func() {
+		if folded.Len() > 0 {
+			out[len(out)-1].text = folded.String()
+			folded.Reset()
+		}
+	}
 	for i, l := range strings.Split(text, "\n") {
 		l = strings.TrimSuffix(l, "\r")
 		if strings.HasPrefix(l, " ") && len(out) > 0 && out[len(out)-1].text != "" {
-			out[len(out)-1].text += l[1:]
+			if folded.Len() == 0 {
+				folded.WriteString(out[len(out)-1].text)
+			}
+			folded.WriteString(l[1:])
 			continue
 		}
+		flush()
 		out = append(out, logicalLine{l, i + 1})
 	}
+	flush()
 	return out
 }
 

@@ -68,6 +68,7 @@ var certificateCodes = map[Code]bool{
 	CodeNameMismatch: true, CodeCNOnlyMatch: true, CodeCertExpired: true, CodeCertNotYetValid: true,
 	CodeCertExpiring: true, CodeCertSelfSigned: true, CodeCertUntrusted: true, CodeCertUnexpected: true,
 	CodeSelfSignedExternal: true, CodePrincipalNameMismatch: true, CodePrincipalNameSANOnly: true,
+	CodeCertWeakKey: true, CodeCertWeakSignature: true, CodeCertNegativeSerial: true, CodeCertUnknownCriticalExtension: true,
 }
 
 type judge struct {

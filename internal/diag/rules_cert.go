@@ -137,9 +137,15 @@ func untrustedMessage(leaf *x509.Certificate, t probe.Trust) string {
 		"roots may differ.)", subjectName(leaf), why)
 }
 
+// quotedList names a certificate's names, at most listMax of them: a
+// certificate with thousands of SANs must not make a message of megabytes.
 func quotedList(names []string) string {
-	if len(names) == 0 {
+	const listMax = 12
+	switch {
+	case len(names) == 0:
 		return "no names at all"
+	case len(names) > listMax:
+		return fmt.Sprintf("%s and %d more names", strings.Join(names[:listMax], ", "), len(names)-listMax)
 	}
 	return strings.Join(names, ", ")
 }

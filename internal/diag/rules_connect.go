@@ -50,7 +50,7 @@ func (j *judge) dns(eo probe.EndpointObservation) bool {
 	case probe.DNSNoData:
 		what = fmt.Sprintf("%s exists in DNS but has no A, AAAA or CNAME record (no data from %s)", name, answeredBy(r, servers))
 	case probe.DNSServFail:
-		what = fmt.Sprintf("the DNS servers failed to resolve %s (SERVFAIL or REFUSED from %s)", name, servers)
+		what = fmt.Sprintf("the DNS servers could not resolve %s (asked %s)", name, servers)
 	default:
 		what = fmt.Sprintf("no DNS server answered for %s (asked %s)", name, servers)
 	}

@@ -30,10 +30,7 @@ func FuzzParseTarget(f *testing.F) {
 			t.Fatalf("ParseTarget(%q).URL = %q", raw, tgt.URL)
 		}
 		if tgt.Host == "" {
-			// Known, reported: a host of only dots ("https://./") or of
-			// characters IDNA maps to nothing (U+034F) parses to an empty
-			// host. Delete this exception once target.go rejects them.
-			return
+			t.Fatalf("ParseTarget(%q) gave an empty host", raw)
 		}
 		if strings.Trim(tgt.Host, "abcdefghijklmnopqrstuvwxyz0123456789.-:") != "" {
 			t.Fatalf("ParseTarget(%q): host %q is not a lower-case ASCII name or IP address", raw, tgt.Host)

@@ -59,6 +59,10 @@ var schemes = map[string]struct {
 	"pop3":  {110, StartTLSPOP3, false},
 }
 
+// hostProfile maps host names as clients look them up (IDNA 2008, A-labels)
+// and rejects empty labels, labels over 63 bytes and names over 253.
+var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDNSLength(true), idna.StrictDomainName(false))
+
 // ErrBadURL is wrapped by every ParseTarget error.
 var ErrBadURL = errors.New("invalid URL")
 
@@ -121,9 +125,12 @@ func ParseTarget(raw string) (Target, error) {
 		t.Host = a.String()
 		return t, nil
 	}
-	ascii, err := idna.Lookup.ToASCII(strings.TrimSuffix(host, "."))
+	ascii, err := hostProfile.ToASCII(strings.TrimSuffix(host, "."))
 	if err != nil {
 		return t, fmt.Errorf("%w: host %q is not a valid DNS name: %v", ErrBadURL, host, err)
+	}
+	if ascii == "" {
+		return t, fmt.Errorf("%w: host %q is empty once normalised", ErrBadURL, host)
 	}
 	t.Host = strings.ToLower(ascii)
 	return t, nil

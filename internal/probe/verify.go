@@ -85,6 +85,11 @@ func classifyTrust(chain []*x509.Certificate, err error) Trust {
 	var ua x509.UnknownAuthorityError
 	var ie x509.CertificateInvalidError
 	switch {
+	case strings.Contains(err.Error(), "insecure algorithm"):
+		// crypto/x509 reports a chain it will not follow because of an MD5 or
+		// SHA-1 signature as an unknown authority; the cause is in the text.
+		return Trust{Reason: TrustInvalid, Detail: "the chain is signed with an insecure algorithm that current clients reject: " +
+			strings.ToLower(strings.TrimPrefix(err.Error(), "x509: "))}
 	case errors.As(err, &ua) && selfSigned(last) && len(chain) == 1:
 		return Trust{Reason: TrustUnknownAuthority, Detail: fmt.Sprintf(
 			"self-signed certificate %q is not trusted on this machine", dn(last))}

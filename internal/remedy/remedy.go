@@ -55,9 +55,13 @@ func Apply(rep *diag.Report, in Input) {
 // looked up yet: the exact DNS names of the certificates served. The
 // caller resolves them before calling Apply.
 func Candidates(rep *diag.Report, known map[string]*probe.DNSResult) []string {
+	// Only the first names of each certificate are candidates: a certificate
+	// with thousands of SANs must not turn into thousands of DNS queries.
+	const perCert = 16
 	var out []string
 	for _, c := range rep.Certificates {
-		for _, n := range append([]string{c.CommonName}, c.SANs...) {
+		names := append([]string{c.CommonName}, c.SANs...)
+		for _, n := range names[:min(len(names), perCert)] {
 			n = strings.ToLower(n)
 			if n == "" || strings.Contains(n, "*") || !strings.Contains(n, ".") || net.ParseIP(n) != nil {
 				continue
