@@ -21,7 +21,7 @@ type LabOptions struct {
 }
 
 func addScenarioFlag(cmd *cobra.Command, o *LabOptions) {
-	cmd.Flags().StringVar(&o.Scenario, "scenario", "all", "lab `SCENARIO`: "+strings.Join(lab.Scenarios(), ", "))
+	cmd.Flags().StringVar(&o.Scenario, "scenario", "all", "lab `SCENARIO`: "+strings.Join(lab.Scenarios(), ", ")+" (demo also: hostile)")
 }
 
 // NewCmdDemo builds `exdiag demo`: start the lab, run the real check
@@ -37,14 +37,20 @@ against it, print the report, and stop. The lab's clock is fixed, so the
 report is the same on every run. Exit codes are those of check.
 
 Scenarios:
-` + scenarioList(),
+` + scenarioList() + `  hostile    servers that misbehave in every way exdiag knows (silent, trickling, garbage,
+             resets, 1 MB chains, 5,000 SANs, MD5, RSA-1024, TLS 1.0, broken STARTTLS, dead DNS)
+`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			extra := []string{"--format", o.Format, "--color", o.Color, "--fail-on", o.FailOn}
+			if o.Scenario == "hostile" {
+				return demoHostile(cmd.Context(), f, extra)
+			}
 			l, err := startLab(o.Scenario)
 			if err != nil {
 				return err
 			}
-			args := append(l.CheckArgs(), "--format", o.Format, "--color", o.Color, "--fail-on", o.FailOn)
+			args := append(l.CheckArgs(), extra...)
 			err = runCheckIn(cmd.Context(), f, args, lab.LabPassword+"\n")
 			if cerr := l.Close(); cerr != nil && err == nil {
 				err = runError(cerr)
@@ -57,6 +63,18 @@ Scenarios:
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "colour text output: auto, always or never")
 	cmd.Flags().StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning or never")
 	return cmd
+}
+
+// demoHostile runs check against the hostile endpoints: servers that
+// misbehave in every way the hardening tests know, each giving a finding
+// within --timeout.
+func demoHostile(ctx context.Context, f *Factory, extra []string) error {
+	h, err := lab.StartHostile(nil)
+	if err != nil {
+		return runError(err)
+	}
+	defer h.Close()
+	return runCheckIn(ctx, f, append(append(h.CheckArgs(), "--timeout", "2s"), extra...), "")
 }
 
 // runCheckIn runs `exdiag check args...` in-process with stdin replaced.
