@@ -78,7 +78,10 @@ func normalizeDNSServer(s string) (string, error) {
 }
 
 // loadRoots returns the system roots plus every certificate in files, or
-// nil (the platform verifier) when no file is given.
+// nil (the platform verifier) when no file is given. On Windows a pool from
+// SystemCertPool keeps the platform verifier too: crypto/x509 asks it first
+// (so enterprise CAs pushed by Group Policy are trusted, as Outlook trusts
+// them) and only then tries the added --ca-file roots.
 func loadRoots(files []string) (*x509.CertPool, error) {
 	if len(files) == 0 {
 		return nil, nil
