@@ -60,8 +60,9 @@ var schemes = map[string]struct {
 }
 
 // hostProfile maps host names as clients look them up (IDNA 2008, A-labels)
-// and rejects empty labels, labels over 63 bytes and names over 253.
-var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDNSLength(true), idna.StrictDomainName(false))
+// and rejects other characters than letters, digits and hyphens, empty
+// labels, labels over 63 bytes and names over 253.
+var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDNSLength(true))
 
 // ErrBadURL is wrapped by every ParseTarget error.
 var ErrBadURL = errors.New("invalid URL")
