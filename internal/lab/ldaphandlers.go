@@ -156,12 +156,32 @@ func (l *ldapListener) search(w *gldap.ResponseWriter, r *gldap.Request) {
 		done.SetMatchedDN(s.closest(base))
 		return
 	}
-	var hits []*LDAPEntry
-	for i := range s.entries {
-		e := &s.entries[i]
-		if inScope(e.dn, base, int64(m.Scope)) && ldapMatch(filter, &e.LDAPEntry) {
-			hits = append(hits, &e.LDAPEntry)
+	// A paged search asks again for every page; the matching entries are
+	// computed once per connection and search, as AD keeps a paged search's
+	// state, so large organisations do not cost pages × entries.
+	key := fmt.Sprintf("%d\x00%s\x00%d\x00%s", r.ConnectionID(), m.BaseDN, m.Scope, m.Filter)
+	s.mu.Lock()
+	hits, cached := s.pagedHits[key]
+	s.mu.Unlock()
+	if !cached || !hasPagingCookie(m) {
+		hits = nil
+		for i := range s.entries {
+			e := &s.entries[i]
+			if inScope(e.dn, base, int64(m.Scope)) && ldapMatch(filter, &e.LDAPEntry) {
+				hits = append(hits, &e.LDAPEntry)
+			}
 		}
+		s.mu.Lock()
+		if s.pagedHits == nil {
+			s.pagedHits = map[string][]*LDAPEntry{}
+		}
+		for k := range s.pagedHits {
+			if strings.HasPrefix(k, fmt.Sprintf("%d\x00", r.ConnectionID())) {
+				delete(s.pagedHits, k) // one search in progress per connection
+			}
+		}
+		s.pagedHits[key] = hits
+		s.mu.Unlock()
 	}
 	page, code := s.page(hits, m, done)
 	done.SetResultCode(code)
@@ -268,4 +288,14 @@ func entryResponse(r *gldap.Request, m *gldap.SearchMessage, e *LDAPEntry) *glda
 		}
 	}
 	return resp
+}
+
+// hasPagingCookie reports a request for a page after the first.
+func hasPagingCookie(m *gldap.SearchMessage) bool {
+	for _, c := range m.Controls {
+		if p, ok := c.(*gldap.ControlPaging); ok && len(p.Cookie) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -79,6 +79,8 @@ type LDAPServer struct {
 	searches   int
 	binds      []string
 	violations []string
+	// pagedHits holds the matches of each connection's paged search.
+	pagedHits map[string][]*LDAPEntry
 }
 
 type ldapEntry struct {
