@@ -157,3 +157,16 @@ func TestRenderErrors(t *testing.T) {
 		t.Error("nil report: no error")
 	}
 }
+
+// A URL published by several directory objects is listed once per address.
+func TestTextListsEachEndpointOnce(t *testing.T) {
+	ep := diag.Endpoint{URL: "https://mail.contoso.com/owa", Host: "mail.contoso.com", Address: "10.0.0.5:443"}
+	rep := &diag.Report{Endpoints: []diag.Endpoint{ep, ep, {URL: ep.URL, Host: ep.Host, Address: "10.0.0.6:443"}}}
+	var b strings.Builder
+	if err := Render(&b, rep, Options{Format: Text}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "https://mail.contoso.com/owa"); n != 2 {
+		t.Errorf("URL listed %d times, want 2 (one per address):\n%s", n, b.String())
+	}
+}

@@ -200,8 +200,18 @@ func (t *textRenderer) endpoints() {
 	}
 	t.line()
 	t.line(t.p.Bold("Endpoints"))
+	// A URL that several directory objects publish (an InternalUrl and an
+	// ExternalUrl alike, or every server of a namespace) is listed once per
+	// address it was reached at.
+	type seenKey struct{ url, addr, leaf string }
+	seen := map[seenKey]bool{}
 	for i := range eps {
 		ep := &eps[i]
+		k := seenKey{ep.URL, ep.Address, ep.Leaf}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
 		status := t.p.Green("OK") + "   "
 		if s, bad := ix.status(ep); bad {
 			status = t.sev(s)
