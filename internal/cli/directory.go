@@ -85,8 +85,8 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 		return nil, stats, directoryError(err)
 	}
 	if o.IO.StderrTTY() {
-		fmt.Fprintf(o.IO.ErrOut, "exdiag: read %d URLs of %d servers from %s (%d searches, %d pages)\n",
-			len(org.Endpoints), len(org.Servers), stats.DC, stats.Searches, stats.Pages)
+		fmt.Fprintf(o.IO.ErrOut, "exdiag: read %s of %s from %s (%s, %s)\n", count(len(org.Endpoints), "URL"),
+			count(len(org.Servers), "server"), stats.DC, count(stats.Searches, "search"), count(stats.Pages, "page"))
 	}
 	return org, stats, nil
 }
@@ -118,4 +118,15 @@ func directoryError(err error) error {
 		return runError(err, hints...)
 	}
 	return runError(err)
+}
+
+// count writes "1 server", "2 servers", "3 searches".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "ch") {
+		return fmt.Sprintf("%d %ses", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
