@@ -243,4 +243,3 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	st.phase("render")
 	return err
 }
-
