@@ -154,6 +154,7 @@ func (j *judge) serversDisagree() {
 		newest := thumbs[0]
 		var parts []string
 		f := Finding{Code: CodeServersDisagree, Severity: Error, Host: g.host, Thumbprint: newest}
+		members := newMemberSet()
 		for _, t := range thumbs {
 			c := g.certs[t]
 			for _, so := range g.byThb[t] {
@@ -162,7 +163,7 @@ func (j *judge) serversDisagree() {
 					if f.Address == "" {
 						f.Address = hostOf(so.Handshake.Address)
 					}
-					j.laggingServer(&f, so)
+					j.laggingServer(&f, so, members)
 				}
 			}
 		}
@@ -200,22 +201,26 @@ func (j *judge) serverCertificates() {
 	}
 }
 
+// memberSet remembers the URLs and sources a finding holds, so adding to
+// it stays linear.
+type memberSet struct {
+	urls map[string]bool
+	srcs map[inventory.Source]bool
+}
+
+func newMemberSet() memberSet {
+	return memberSet{urls: map[string]bool{}, srcs: map[inventory.Source]bool{}}
+}
+
 // laggingServer adds the URLs and sources of server so under f.Host to f.
-func (j *judge) laggingServer(f *Finding, so probe.ServerObservation) {
-	urls, srcs := map[string]bool{}, map[inventory.Source]bool{}
-	for _, u := range f.URLs {
-		urls[u] = true
-	}
-	for _, s := range f.Sources {
-		srcs[s] = true
-	}
+func (j *judge) laggingServer(f *Finding, so probe.ServerObservation, m memberSet) {
 	for _, eo := range j.endpointsOf(so.Server, so.Host, so.Port) {
-		if u := eo.Endpoint.URL; !urls[u] {
-			urls[u] = true
+		if u := eo.Endpoint.URL; !m.urls[u] {
+			m.urls[u] = true
 			f.URLs = append(f.URLs, u)
 		}
-		if s := eo.Endpoint.Source; !srcs[s] {
-			srcs[s] = true
+		if s := eo.Endpoint.Source; !m.srcs[s] {
+			m.srcs[s] = true
 			f.Sources = append(f.Sources, s)
 		}
 	}
