@@ -71,14 +71,10 @@ func (c *converter) popImap(e Entry, p dnPath, service inventory.Service) {
 	if published {
 		return
 	}
-	host, attr := s.X509CertificateName, "msExchPopImapX509CertificateName"
-	if host == "" {
-		host, attr = c.serverFQDN(server), "networkAddress"
-	}
-	if host == "" {
+	host, ok := c.hostOrServer(&src, s.X509CertificateName, "msExchPopImapX509CertificateName", server)
+	if !ok {
 		return
 	}
-	src.Attribute, src.Value = attr, host
 	ssl, starttls := bindingPorts(s.SSLBindings), bindingPorts(s.UnencryptedOrTLSBindings)
 	if len(ssl) == 0 && len(starttls) == 0 {
 		ssl = []string{scheme.sslPort}
@@ -110,14 +106,10 @@ func (c *converter) receiveConnector(e Entry, p dnPath) {
 	if !rc.Enabled {
 		return
 	}
-	host, attr := rc.FQDN, "msExchSMTPReceiveConnectorFQDN"
-	if host == "" {
-		host, attr = c.serverFQDN(server), "networkAddress"
-	}
-	if host == "" {
+	host, ok := c.hostOrServer(&src, rc.FQDN, "msExchSMTPReceiveConnectorFQDN", server)
+	if !ok {
 		return
 	}
-	src.Attribute, src.Value = attr, host
 	for _, port := range bindingPorts(rc.Bindings) {
 		c.endpoint("smtp://"+net.JoinHostPort(host, port), src, nil)
 	}
@@ -180,4 +172,17 @@ func bindingPorts(bindings []string) []string {
 		}
 	}
 	return ports
+}
+
+// hostOrServer is the host a mail service answers as: the value of attr
+// when set, else the server's FQDN. It records which one src came from.
+func (c *converter) hostOrServer(src *inventory.Source, value, attr, server string) (string, bool) {
+	if value == "" {
+		value, attr = c.serverFQDN(server), "networkAddress"
+	}
+	if value == "" {
+		return "", false
+	}
+	src.Attribute, src.Value = attr, value
+	return value, true
 }
