@@ -43,17 +43,6 @@ func contosoEntries(t *testing.T) []ad.Entry {
 	return entries
 }
 
-func toLab(entries []ad.Entry) []lab.LDAPEntry {
-	out := make([]lab.LDAPEntry, len(entries))
-	for i, e := range entries {
-		out[i].DN = e.DN
-		for _, a := range e.Attrs {
-			out[i].Attrs = append(out[i].Attrs, lab.LDAPAttr{Name: a.Name, Values: a.Values})
-		}
-	}
-	return out
-}
-
 // dc is a running lab domain controller for contoso.local.
 type dc struct {
 	srv   *lab.LDAPServer
@@ -74,7 +63,7 @@ func startDC(t *testing.T, entries []ad.Entry, mod func(*lab.LDAPSpec)) *dc {
 		t.Fatal(err)
 	}
 	spec := lab.LDAPSpec{
-		Entries:     toLab(entries),
+		Entries:     lab.EntriesFromAD(entries),
 		ConfigNC:    configNC,
 		DNSHostName: dcName,
 		Users: map[string]string{

@@ -20,7 +20,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/exdiag/exdiag/internal/ad"
 	"github.com/exdiag/exdiag/internal/lab"
 	"github.com/exdiag/exdiag/internal/report"
 	"github.com/exdiag/exdiag/internal/term"
@@ -61,17 +60,9 @@ func allFormats() []string {
 func canaryDC(t *testing.T, l *lab.Lab) []string {
 	t.Helper()
 	o := l.Scenario.Org
-	entries, err := ad.ReadLDIF(strings.NewReader(o.LDIF()))
+	le, err := o.LDAPEntries()
 	if err != nil {
 		t.Fatal(err)
-	}
-	var le []lab.LDAPEntry
-	for _, e := range entries {
-		x := lab.LDAPEntry{DN: e.DN}
-		for _, a := range e.Attrs {
-			x.Attrs = append(x.Attrs, lab.LDAPAttr{Name: a.Name, Values: a.Values})
-		}
-		le = append(le, x)
 	}
 	cert, err := l.PKI.DC("dc01."+o.Domain, net.IPv4(127, 0, 0, 1))
 	if err != nil {

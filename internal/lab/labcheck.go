@@ -16,17 +16,9 @@ import (
 // signing required.
 func (l *Lab) startLDAP() error {
 	o := l.Scenario.Org
-	entries, err := ad.ReadLDIF(strings.NewReader(o.LDIF()))
+	ldapEntries, err := o.LDAPEntries()
 	if err != nil {
 		return fmt.Errorf("lab: scenario %s: %w", l.Scenario.Name, err)
-	}
-	ldapEntries := make([]LDAPEntry, 0, len(entries))
-	for _, e := range entries {
-		le := LDAPEntry{DN: e.DN}
-		for _, a := range e.Attrs {
-			le.Attrs = append(le.Attrs, LDAPAttr{Name: a.Name, Values: a.Values})
-		}
-		ldapEntries = append(ldapEntries, le)
 	}
 	dc, err := l.PKI.DC("dc01."+o.Domain, net.IPv4(127, 0, 0, 1))
 	if err != nil {
@@ -41,6 +33,28 @@ func (l *Lab) startLDAP() error {
 		TLS:               &tls.Config{Certificates: []tls.Certificate{dc}, MinVersion: tls.VersionTLS12},
 	})
 	return err
+}
+
+// LDAPEntries is the organisation as the lab's LDAP server serves it.
+func (o *Org) LDAPEntries() ([]LDAPEntry, error) {
+	entries, err := ad.ReadLDIF(strings.NewReader(o.LDIF()))
+	if err != nil {
+		return nil, err
+	}
+	return EntriesFromAD(entries), nil
+}
+
+// EntriesFromAD converts entries read by the directory reader (from an
+// LDIF file) into the lab LDAP server's entries.
+func EntriesFromAD(entries []ad.Entry) []LDAPEntry {
+	out := make([]LDAPEntry, len(entries))
+	for i, e := range entries {
+		out[i].DN = e.DN
+		for _, a := range e.Attrs {
+			out[i].Attrs = append(out[i].Attrs, LDAPAttr{Name: a.Name, Values: a.Values})
+		}
+	}
+	return out
 }
 
 // CheckArgs are the flags that point `exdiag check` at the lab: only public
