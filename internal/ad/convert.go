@@ -119,6 +119,12 @@ func (c *converter) endpoint(url string, src inventory.Source, sites []string) {
 	c.org.Endpoints = append(c.org.Endpoints, inventory.Endpoint{URL: url, Source: src, SiteScope: sites})
 }
 
+// endpointFor records an endpoint that peer connects to.
+func (c *converter) endpointFor(url string, src inventory.Source, peer inventory.Peer) {
+	src.Origin = c.origin
+	c.org.Endpoints = append(c.org.Endpoints, inventory.Endpoint{URL: url, Source: src, Peer: peer})
+}
+
 // serverName returns the server object's spelling of a name taken from a DN.
 func (c *converter) serverName(name string) string {
 	if s, ok := c.servers[strings.ToLower(name)]; ok {

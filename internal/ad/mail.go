@@ -101,6 +101,12 @@ func (c *converter) receiveConnector(e Entry, p dnPath) {
 		Bindings:           c.values(e, "msExchSmtpReceiveBindings", src),
 		TLSCertificateName: c.first(e, "msExchSmtpTLSCertificate"),
 		Enabled:            !strings.EqualFold(c.first(e, "msExchSmtpReceiveEnabled"), "FALSE"),
+		Role:               inventory.RoleHubTransport,
+	}
+	// TransportRole is persisted with its default, HubTransport (32)
+	// (ReceiveConnectorSchema.TransportRole, exchange-ad.md §6.2).
+	if r, err := strconv.Atoi(strings.TrimSpace(c.first(e, "msExchSmtpReceiveRole"))); err == nil {
+		rc.Role = inventory.Roles(r)
 	}
 	c.org.ReceiveConnectors = append(c.org.ReceiveConnectors, rc)
 	if !rc.Enabled {
@@ -110,9 +116,30 @@ func (c *converter) receiveConnector(e Entry, p dnPath) {
 	if !ok {
 		return
 	}
+	srv := c.servers[strings.ToLower(server)]
 	for _, port := range bindingPorts(rc.Bindings) {
-		c.endpoint("smtp://"+net.JoinHostPort(host, port), src, nil)
+		c.endpointFor("smtp://"+net.JoinHostPort(host, port), src, connectorPeer(rc, srv, port))
 	}
+}
+
+// connectorPeer says who connects to a receive connector on port. From
+// Exchange 2013 on, the HubTransport connectors ("Default <SERVER>" on 2525,
+// "Client Proxy <SERVER>" on 465) belong to the back-end Transport service,
+// which only the front end and other Exchange servers reach; the front end's
+// "Outbound Proxy Frontend <SERVER>" on 717 accepts only Exchange servers
+// (CSS-Exchange HealthChecker test data, GetReceiveConnector.xml). Port 587
+// is message submission (RFC 6409: "Client <SERVER>", "Client Frontend
+// <SERVER>"). Everything else takes mail from other mail servers.
+func connectorPeer(rc inventory.ReceiveConnector, srv *inventory.Server, port string) inventory.Peer {
+	switch {
+	case rc.Role.Has(inventory.RoleHubTransport) && srv != nil && srv.Version.Major >= 15:
+		return inventory.PeerExchange
+	case rc.Role.Has(inventory.RoleFrontendTransport) && port == "717":
+		return inventory.PeerExchange
+	case port == "587":
+		return inventory.PeerClients
+	}
+	return inventory.PeerMailServers
 }
 
 // acceptedDomain reads an accepted domain; bit 2 (4) of

@@ -87,20 +87,42 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// Every scenario's findings, fixes and exit code are pinned.
+// Every scenario's findings, fixes and exit code are pinned; a healthy
+// organisation (a fresh install of each version, the well-configured one)
+// exits 0 with no error or warning, the others exit 1; and every fix
+// command is valid on the Exchange version of the server it acts on
+// (testdata/cmdlets/cmdlets.tsv).
 func TestScenarioFindings(t *testing.T) {
-	wantCode := map[string]int{"healthy": ExitOK}
+	table := loadCmdletTable(t)
+	commands := 0
 	for _, name := range lab.Scenarios() {
+		sc, err := lab.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Run(name, func(t *testing.T) {
 			stdout, stderr, code := runCLI(t, "", "demo", "--scenario", name, "--format", "json")
-			if want := wantCode[name]; code != want && !(want == 0 && name != "healthy") {
+			want := ExitFindings
+			if sc.Healthy {
+				want = ExitOK
+			}
+			if code != want {
 				t.Errorf("exit code %d, want %d; stderr:\n%s", code, want, stderr)
 			}
-			if name != "healthy" && code != ExitFindings {
-				t.Errorf("exit code %d, want %d; stderr:\n%s", code, ExitFindings, stderr)
+			lines := summary(t, stdout)
+			if sc.Healthy {
+				for _, l := range lines {
+					if strings.HasPrefix(l, "error ") || strings.HasPrefix(l, "warning ") {
+						t.Errorf("a healthy organisation gets %s", l)
+					}
+				}
 			}
-			golden(t, name+".golden", fmt.Sprintf("exit %d\n%s\n", code, strings.Join(summary(t, stdout), "\n")))
+			commands += checkCommands(t, table, sc, stdout)
+			golden(t, name+".golden", fmt.Sprintf("exit %d\n%s\n", code, strings.Join(lines, "\n")))
 		})
+	}
+	if commands < 20 {
+		t.Errorf("only %d fix commands were checked against the cmdlet table", commands)
 	}
 }
 

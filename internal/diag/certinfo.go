@@ -57,6 +57,7 @@ func NewCertInfo(cert *x509.Certificate) CertInfo {
 	for _, ip := range cert.IPAddresses {
 		sans = append(sans, ip.String())
 	}
+	_, _, isDefault := exchangeDefault(cert)
 	serial := ""
 	if cert.SerialNumber != nil {
 		serial = strings.ToUpper(cert.SerialNumber.Text(16))
@@ -72,6 +73,7 @@ func NewCertInfo(cert *x509.Certificate) CertInfo {
 		Thumbprint:         Thumbprint(cert),
 		SHA256:             strings.ToUpper(hex.EncodeToString(sum[:])),
 		SelfSigned:         SelfSigned(cert),
+		ExchangeDefault:    isDefault,
 		KeyAlgorithm:       keyAlgorithm(cert),
 		SignatureAlgorithm: cert.SignatureAlgorithm.String(),
 	}

@@ -80,6 +80,7 @@ const (
 	CodeSelfSignedExternal    Code = "self-signed-external"
 	CodeServersDisagree       Code = "servers-disagree"
 	CodeAutodiscoverDNS       Code = "autodiscover-dns-missing"
+	CodeMailServiceDisabled   Code = "mail-service-disabled"
 
 	// Codes of weak or malformed certificates (rules_crypto.go).
 	CodeCertWeakKey                  Code = "cert-weak-key"
@@ -142,4 +143,11 @@ type Fix struct {
 	// Management Shell); empty for a manual step.
 	Shell   string
 	Command string
+	// Server is the Exchange server the command acts on; empty when it acts
+	// on the organisation (Set-OutlookProvider) or on DNS.
+	Server string
+	// Local marks a command that works only in a shell on Server itself
+	// (Exchange 2007's certificate cmdlets have no -Server), so a script run
+	// elsewhere must not run it.
+	Local bool
 }

@@ -33,6 +33,7 @@ func Judge(in Input) *Report {
 	if in.Org != nil {
 		rep.Org = in.Org.Name
 	}
+	j.off = j.mailOff()
 	hosts := map[string]bool{}
 	for _, eo := range in.Obs.Endpoints {
 		rep.Endpoints = append(rep.Endpoints, j.endpoint(eo))
@@ -59,6 +60,7 @@ func Judge(in Input) *Report {
 
 type findingKey struct {
 	code          Code
+	severity      Severity
 	host, address string
 	detail        string
 }
@@ -81,6 +83,10 @@ type judge struct {
 	// byServer indexes endpoints by owning server, host and port.
 	byServer map[serverKey][]int
 	infos    map[*x509.Certificate]CertInfo
+	// off holds the POP3 and IMAP4 settings whose service is not started.
+	off map[string]*inventory.PopImapSettings
+	// httpsLeaf is the leaf each host served over https (servedOverHTTPS).
+	httpsLeaf map[string]*x509.Certificate
 }
 
 type serverKey struct {
@@ -95,7 +101,7 @@ func (j *judge) add(f Finding, detail string, eo probe.EndpointObservation) {
 		// One certificate served on several ports of a server is one problem.
 		addr = hostOf(addr)
 	}
-	k := findingKey{f.Code, f.Host, addr, detail}
+	k := findingKey{f.Code, f.Severity, f.Host, addr, detail}
 	i, ok := j.byKey[k]
 	if !ok {
 		i = len(j.findings)
@@ -195,7 +201,9 @@ func (j *judge) endpoint(eo probe.EndpointObservation) Endpoint {
 	if hs.Err != nil {
 		ep.Error = hs.Err.Error()
 		if len(hs.Chain) == 0 {
-			j.connError(eo, hs)
+			if j.off[eo.Endpoint.Source.DN] == nil {
+				j.connError(eo, hs)
+			}
 			return ep
 		}
 	}

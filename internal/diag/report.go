@@ -66,8 +66,11 @@ type CertInfo struct {
 	// Get-ExchangeCertificate prints it.
 	Thumbprint string
 	// SHA256 is the SHA-256 fingerprint in upper-case hex.
-	SHA256             string
-	SelfSigned         bool
+	SHA256     string
+	SelfSigned bool
+	// ExchangeDefault marks the self-signed certificate Exchange setup
+	// makes on each server (CN = its NetBIOS name; SANs that and its FQDN).
+	ExchangeDefault    bool
 	KeyAlgorithm       string // "RSA-2048", "ECDSA-P256"
 	SignatureAlgorithm string // "SHA256-RSA"
 }

@@ -16,10 +16,13 @@ import (
 func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	leaf := hs.Chain[0]
 	f := Finding{Host: eo.Target.Host, Address: hs.Key.Address, Thumbprint: Thumbprint(leaf)}
-	j.names(eo, f, leaf)
 	for i, c := range hs.Chain {
 		j.validity(eo, f, c, i)
 	}
+	if internalTransport(eo, leaf) {
+		return
+	}
+	j.names(eo, f, leaf)
 	j.crypto(eo, f, hs.Chain)
 	if SelfSigned(leaf) {
 		f := f
@@ -39,6 +42,10 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 		f := f
 		f.Code, f.Severity = CodeCertUntrusted, Error
 		f.Message = untrustedMessage(leaf, hs.Trust)
+		if eo.Endpoint.Peer == inventory.PeerMailServers {
+			f.Severity = Warning
+			f.Message += " " + mailServersCheck
+		}
 		j.add(f, string(hs.Trust.Reason)+f.Thumbprint, eo)
 	}
 	if hs.Version != 0 && hs.Version < tls.VersionTLS12 {
@@ -66,15 +73,44 @@ func (j *judge) names(eo probe.EndpointObservation, f Finding, leaf *x509.Certif
 	case MatchCNOnly:
 		f.Code, f.Severity = CodeCNOnlyMatch, Warning
 		f.Message = fmt.Sprintf("%s is named only in the certificate's subject CN; the certificate has no subject "+
-			"alternative names. Outlook 2007-era clients accept it, but current Outlook, Windows and browsers "+
-			"report a name mismatch. Reissue the certificate with %s as a DNS SAN.", eo.Target.Host, eo.Target.Host)
-	default:
+			"alternative names. Outlook on Windows accepts it (Windows falls back to the CN when there is no SAN), "+
+			"but ActiveSync on iPhone and iPad, Outlook for Mac and Chrome reject it: Apple no longer trusts names "+
+			"in the CN (iOS 13, macOS 10.15) and Chrome ignores the CN. Reissue the certificate with %s as a DNS SAN.",
+			eo.Target.Host, eo.Target.Host)
+	case NoMatch:
 		f.Code, f.Severity = CodeNameMismatch, Error
 		f.Message = fmt.Sprintf("Outlook shows \"The name of the security certificate is invalid or does not match "+
 			"the name of the site\": the certificate served at %s (%s) covers %s, not %s.",
 			f.Address, subjectName(leaf), quotedList(CoveredNames(leaf)), eo.Target.Host)
+		if eo.Endpoint.Source.Service == inventory.ServiceSMTP {
+			// SMTP between servers is opportunistic TLS: senders encrypt
+			// whatever certificate is offered (RFC 3207 section 4.1).
+			f.Severity = Warning
+			f.Message = fmt.Sprintf("the certificate served at %s (%s) covers %s, not %s, the name the SMTP connector "+
+				"announces. SMTP clients warn. %s", f.Address, subjectName(leaf), quotedList(CoveredNames(leaf)), eo.Target.Host, mailServersCheck)
+		}
 	}
 	j.add(f, f.Thumbprint, eo)
+}
+
+// mailServersCheck says who is hurt when a mail server's certificate does
+// not verify.
+const mailServersCheck = "Most mail servers encrypt with any certificate (opportunistic TLS), but partners that " +
+	"enforce TLS and Exchange Online in a hybrid deployment check it and refuse the connection."
+
+// internalTransport reports the certificate Exchange presents by design
+// where only Exchange servers connect, or on an SMTP connector when it is
+// the server's own self-signed (internal transport) certificate: Microsoft
+// advises keeping it (CSS-Exchange, InternalTransportCertificateCheck.md),
+// and Exchange picks it for a connector until a certificate naming the
+// connector's FQDN is enabled for SMTP. Only its validity matters there:
+// when it expires, STARTTLS stops (KB 953354).
+func internalTransport(eo probe.EndpointObservation, leaf *x509.Certificate) bool {
+	if eo.Endpoint.Peer == inventory.PeerExchange {
+		return true
+	}
+	_, _, isDefault := exchangeDefault(leaf)
+	return isDefault && eo.Endpoint.Source.Service == inventory.ServiceSMTP
 }
 
 // validity checks one certificate of the served chain (index 0 is the leaf).

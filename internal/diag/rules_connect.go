@@ -1,9 +1,11 @@
 package diag
 
 import (
+	"crypto/x509"
 	"fmt"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
 
@@ -18,14 +20,48 @@ func (j *judge) urlInvalid(eo probe.EndpointObservation) {
 }
 
 func (j *judge) urlNotHTTPS(eo probe.EndpointObservation) {
-	j.add(Finding{
+	if eo.Endpoint.Source.Service == inventory.ServicePowerShell {
+		// Remote PowerShell is http:// by design: Kerberos protects it
+		// (CSS-Exchange connects to http://SERVER/powershell).
+		return
+	}
+	f := Finding{
 		Code:     CodeURLNotHTTPS,
 		Severity: Warning,
 		Host:     eo.Target.Host,
 		Message: fmt.Sprintf("%s is plain HTTP: clients send requests and credentials unencrypted, and Outlook "+
 			"ignores or warns about non-HTTPS service URLs. Use https:// (the certificate must then cover %s).",
 			eo.Endpoint.URL, eo.Target.Host),
-	}, "", eo)
+	}
+	if leaf := j.servedOverHTTPS(eo.Target.Host); leaf != nil {
+		// The certificate the same host serves over https is the one the
+		// https:// URL will meet: remedy moves the URL to a name it covers.
+		f.Thumbprint = Thumbprint(leaf)
+		if MatchHost(leaf, eo.Target.Host) == NoMatch {
+			f.Message = fmt.Sprintf("%s is plain HTTP: clients send requests and credentials unencrypted, and Outlook "+
+				"ignores or warns about non-HTTPS service URLs. The certificate %s serves over https (%s) covers %s, "+
+				"not %s: move the URL to https:// on a name it covers.", eo.Endpoint.URL, eo.Target.Host, subjectName(leaf),
+				quotedList(CoveredNames(leaf)), eo.Target.Host)
+		}
+	}
+	j.add(f, "", eo)
+}
+
+// servedOverHTTPS is the leaf certificate an https endpoint on host served,
+// or nil when no https URL of the run names host.
+func (j *judge) servedOverHTTPS(host string) *x509.Certificate {
+	if j.httpsLeaf == nil {
+		j.httpsLeaf = map[string]*x509.Certificate{}
+		for _, eo := range j.in.Obs.Endpoints {
+			if eo.ParseErr != nil || eo.Target.Scheme != "https" || j.httpsLeaf[eo.Target.Host] != nil {
+				continue
+			}
+			if hs := j.in.Obs.Handshakes[eo.Handshake]; hs != nil && len(hs.Chain) > 0 {
+				j.httpsLeaf[eo.Target.Host] = hs.Chain[0]
+			}
+		}
+	}
+	return j.httpsLeaf[host]
 }
 
 // dns reports a host with no usable record and says whether the host

@@ -23,6 +23,7 @@ func (j *judge) organisation() {
 	j.serverCertificates()
 	j.serversDisagree()
 	j.autodiscoverDNS()
+	j.mailDisabled()
 	j.notes()
 }
 
@@ -80,6 +81,7 @@ func (j *judge) principalName() {
 		}
 		name, ok := strings.CutPrefix(strings.ToLower(value), "msstd:")
 		name = strings.TrimSpace(name)
+		wildcard := strings.HasPrefix(leaf.Subject.CommonName, "*.")
 		if ok && strings.EqualFold(name, leaf.Subject.CommonName) {
 			continue
 		}
@@ -89,7 +91,13 @@ func (j *judge) principalName() {
 		case !ok:
 			f.Code, f.Severity = CodePrincipalNameMismatch, Error
 			f.Message = fmt.Sprintf("Outlook Anywhere fails with \"Mutual Authentication could not be established\" (KB 2710606): the EXPR CertPrincipalName %q is not of the form msstd:NAME; %s.", value, served)
-		case ok && leaf.VerifyHostname(name) == nil:
+		case wildcard:
+			// With a wildcard certificate the principal name must be the
+			// wildcard itself (Exchange 2007 help, Outlook Anywhere with a
+			// wildcard certificate): Outlook compares it with the CN.
+			f.Code, f.Severity = CodePrincipalNameMismatch, Error
+			f.Message = fmt.Sprintf("Outlook Anywhere fails with \"Mutual Authentication could not be established\" (KB 2710606): %sthe EXPR CertPrincipalName is %s, but %s, a wildcard certificate, for which Outlook needs msstd:%s.", assumed, value, served, strings.ToLower(leaf.Subject.CommonName))
+		case leaf.VerifyHostname(name) == nil:
 			f.Code, f.Severity = CodePrincipalNameSANOnly, Warning
 			f.Message = fmt.Sprintf("%sthe EXPR CertPrincipalName %s names only a subject alternative name: %s. Outlook on Windows before Vista SP1 checks the CN and fails with \"Mutual Authentication could not be established\" (KB 2710606).", assumed, value, served)
 		default:

@@ -51,7 +51,27 @@ type Endpoint struct {
 	// SiteScope lists the AD sites an Autodiscover SCP is scoped to (its
 	// "Site=" keywords); empty for unscoped SCPs and other endpoints.
 	SiteScope []string
+	// Peer says who connects to the endpoint, which decides what they check.
+	Peer Peer
 }
+
+// Peer is who connects to an endpoint: clients check everything, mail
+// servers use opportunistic TLS, and Exchange's own hops trust the
+// self-signed certificate Exchange made.
+type Peer string
+
+// Peers. The values are stable: they appear in JSON output.
+const (
+	// PeerClients: Outlook, browsers, phones and SMTP submission clients.
+	PeerClients Peer = ""
+	// PeerMailServers: other mail servers over SMTP (opportunistic TLS;
+	// only partners that enforce TLS, and hybrid, check the certificate).
+	PeerMailServers Peer = "mail-servers"
+	// PeerExchange: only Exchange servers of the organisation (the back-end
+	// Transport service, the front end's outbound proxy), which use the
+	// server's self-signed internal transport certificate by design.
+	PeerExchange Peer = "exchange"
+)
 
 // Origin says how an endpoint became known.
 type Origin string
@@ -166,4 +186,8 @@ type ReceiveConnector struct {
 	// TLSCertificateName is "<I>issuer<S>subject" when set (msExchSmtpTLSCertificate).
 	TLSCertificateName string
 	Enabled            bool
+	// Role is the transport service the connector belongs to
+	// (msExchSmtpReceiveRole): RoleHubTransport (the default, and the back
+	// end from Exchange 2013 on) or RoleFrontendTransport.
+	Role Roles
 }

@@ -32,6 +32,21 @@ func (v Version) Product() string {
 	return ""
 }
 
+// AtLeast reports whether v is a known version at or after major.minor.build
+// (Exchange 2013 SP1 is 15.0.847).
+func (v Version) AtLeast(major, minor, build int) bool {
+	if !v.Known() {
+		return false
+	}
+	if v.Major != major {
+		return v.Major > major
+	}
+	if v.Minor != minor {
+		return v.Minor > minor
+	}
+	return v.Build >= build
+}
+
 // Known reports whether the version was parsed.
 func (v Version) Known() bool { return v.Major != 0 }
 

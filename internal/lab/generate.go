@@ -30,7 +30,8 @@ func Generate(o GenerateOptions) (*Scenario, error) {
 	for i := range o.Servers {
 		name := fmt.Sprintf("EX%05d", i+1)
 		s := &ExchangeServer{
-			Name: name, IP: fmt.Sprintf("127.%d.%d.%d", 1+i/62500, 1+i/250%250, 1+i%250), Serial: v2016CU, Roles: 2,
+			Name: name, IP: fmt.Sprintf("127.%d.%d.%d", 1+i/62500, 1+i/250%250, 1+i%250), Version: "2016",
+			Serial: versions["2016"].serial, Roles: versions["2016"].roles, Site: defaultSite, Installed: Clock.AddDate(-1, 0, 0),
 			Dead: i < o.Dead,
 		}
 		in := "https://" + s.FQDN(org)
@@ -38,11 +39,11 @@ func Generate(o GenerateOptions) (*Scenario, error) {
 		s.VDirs = []VDir{on(ews, in, ext), on(oab, in, ext), on(owa, in, ext), on(ecp, in, ext), on(eas, in, ext), on(mapi, in, ext)}
 		switch {
 		case i%20 == 19:
-			s.Serves.Cert = "expired"
+			s.Serves.IIS = "expired"
 		case i%10 == 9:
-			s.Serves.Cert = "public-only"
+			s.Serves.IIS = "public-only"
 		default:
-			s.Serves.Cert = "everything"
+			s.Serves.IIS = "everything"
 		}
 		org.Servers = append(org.Servers, s)
 	}

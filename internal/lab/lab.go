@@ -22,21 +22,6 @@ const (
 	LabPassword = "exdiag-lab"
 )
 
-// services are the ports Exchange listens on and how the lab serves each.
-var services = []struct {
-	name  string
-	port  int // the port clients use; the lab listens elsewhere
-	proto Protocol
-	mail  bool
-}{
-	{"https", 443, ProtoTLS, false},
-	{"smtp", 25, ProtoSMTP, true},
-	{"imaps", 993, ProtoTLS, true},
-	{"pop3s", 995, ProtoTLS, true},
-	{"imap", 143, ProtoIMAP, true},
-	{"pop3", 110, ProtoPOP3, true},
-}
-
 // Lab is a running scenario: DNS, LDAP and every server's TLS listeners on
 // loopback. Each Exchange server has its own loopback address; all listen
 // on the same port per service, so --connect-to only remaps ports.
@@ -48,7 +33,7 @@ type Lab struct {
 	Dir   string
 	DNS   *DNSServer
 	LDAP  *LDAPServer
-	Ports map[int]int // client port (443, 25, …) → lab port
+	Ports map[int]int // client port (443, 25, 2525, …) → lab port
 	certs map[string]tls.Certificate
 	tls   []*Server
 }
@@ -115,7 +100,14 @@ func (l *Lab) Thumbprint(id string) string {
 }
 
 func (l *Lab) makeCerts() error {
+	specs := make(map[string]CertSpec, len(l.Scenario.Certs)+len(l.Scenario.Org.Servers))
+	for _, s := range l.Scenario.Org.Servers {
+		specs[s.selfSigned()] = s.selfSignedSpec(l.Scenario.Org)
+	}
 	for id, spec := range l.Scenario.Certs {
+		specs[id] = spec
+	}
+	for id, spec := range specs {
 		var c tls.Certificate
 		var err error
 		if spec.ExchangeDefault {
@@ -145,27 +137,30 @@ func (l *Lab) startTLS() error {
 }
 
 func (l *Lab) tryTLS() error {
-	for _, svc := range services {
-		if len(l.Scenario.Services) > 0 && !slices.Contains(l.Scenario.Services, svc.port) {
+	org := l.Scenario.Org
+	for _, p := range org.ports() {
+		if len(l.Scenario.Services) > 0 && !slices.Contains(l.Scenario.Services, p.port) {
 			continue
 		}
 		port, err := freePort()
 		if err != nil {
 			return err
 		}
-		l.Ports[svc.port] = port
-		for _, s := range l.Scenario.Org.Servers {
-			if s.Serves.Cert == "" {
+		l.Ports[p.port] = port
+	}
+	for _, s := range org.Servers {
+		for _, ln := range s.listeners() {
+			port, ok := l.Ports[ln.port]
+			if !ok || ln.off {
 				continue
 			}
-			certs := map[string]tls.Certificate{"": l.certs[s.Serves.Cert]}
-			for sni, id := range s.Serves.BySNI {
-				certs[sni] = l.certs[id]
+			certs := map[string]tls.Certificate{"": l.certs[ln.cert]}
+			if ln.port == 443 {
+				for sni, id := range s.Serves.BySNI {
+					certs[sni] = l.certs[id]
+				}
 			}
-			if svc.mail && s.Serves.Mail != "" {
-				certs = map[string]tls.Certificate{"": l.certs[s.Serves.Mail]}
-			}
-			spec := ServerSpec{Addr: net.JoinHostPort(s.IP, strconv.Itoa(port)), Protocol: svc.proto, Certs: certs, Banner: s.FQDN(l.Scenario.Org)}
+			spec := ServerSpec{Addr: net.JoinHostPort(s.IP, strconv.Itoa(port)), Protocol: ln.proto, Certs: certs, Banner: s.FQDN(org)}
 			if s.Dead {
 				spec.Behavior = Silent
 			}

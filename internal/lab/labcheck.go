@@ -3,8 +3,10 @@ package lab
 import (
 	"crypto/tls"
 	"fmt"
+	"maps"
 	"net"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,10 +78,8 @@ func (l *Lab) NetworkArgs() []string {
 		"--ca-file", l.CAFile(),
 		"--as-of", Clock.Format(time.RFC3339),
 	}
-	for _, svc := range services {
-		if p, ok := l.Ports[svc.port]; ok {
-			args = append(args, "--connect-to", fmt.Sprintf(":%d::%d", svc.port, p))
-		}
+	for _, p := range slices.Sorted(maps.Keys(l.Ports)) {
+		args = append(args, "--connect-to", fmt.Sprintf(":%d::%d", p, l.Ports[p]))
 	}
 	if l.Scenario.Expect != "" {
 		args = append(args, "--expect-thumbprint", l.Thumbprint(l.Scenario.Expect))
@@ -90,8 +90,25 @@ func (l *Lab) NetworkArgs() []string {
 // loopbackHint explains a failure to listen on 127.0.0.x where only
 // 127.0.0.1 exists by default.
 func loopbackHint() string {
-	if runtime.GOOS == "darwin" {
-		return " (macOS configures only 127.0.0.1: add the lab's addresses with: for i in 11 12 13 17 21 22 31 41; do sudo ifconfig lo0 alias 127.0.0.$i up; done)"
+	if runtime.GOOS != "darwin" {
+		return ""
 	}
-	return ""
+	var last []string
+	for _, name := range Scenarios() {
+		sc, _ := Load(name)
+		for _, s := range sc.Org.Servers {
+			if octet := strings.TrimPrefix(s.IP, "127.0.0."); octet != s.IP && !slices.Contains(last, octet) {
+				last = append(last, octet)
+			}
+		}
+	}
+	slices.SortFunc(last, func(a, b string) int { return len(a) - len(b) + strings.Compare(a, b)*boolInt(len(a) == len(b)) })
+	return " (macOS configures only 127.0.0.1: add the lab's addresses with: for i in " + strings.Join(last, " ") + "; do sudo ifconfig lo0 alias 127.0.0.$i up; done)"
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

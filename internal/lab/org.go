@@ -3,6 +3,7 @@ package lab
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,7 +12,7 @@ import (
 type Org struct {
 	Name   string // "Contoso"
 	Domain string // the AD DNS domain, "contoso.local"
-	// Servers in directory order.
+	// Servers in directory order (Add and AddEdge append to it).
 	Servers []*ExchangeServer
 	// EXPR is the EXPR Outlook provider's CertPrincipalName ("" for none).
 	EXPR string
@@ -22,52 +23,16 @@ type Org struct {
 	Records []string
 }
 
-// ExchangeServer is one Exchange server of the lab.
-type ExchangeServer struct {
-	Name string // "EX01"
-	// IP is the loopback address the server answers on (127.0.0.x).
-	IP string
-	// Serial is the serialNumber attribute ("Version 14.3 (Build 30123.4)").
-	Serial string
-	Roles  int
-	// SCP is the Autodiscover SCP URL; empty for none.
-	SCP   string
-	VDirs []VDir
-	// POP and IMAP, when set, are the settings objects.
-	POP, IMAP *PopImap
-	// Receive are the SMTP receive connectors.
-	Receive []Receive
-	// Serves says what the server's TLS listeners present.
-	Serves Serves
-	// NoDNS leaves the server's own name out of the DNS zone.
-	NoDNS bool
-	// Dead servers accept connections and never answer.
-	Dead bool
-}
-
-// FQDN is the server's DNS name in the organisation's AD domain.
-func (s *ExchangeServer) FQDN(o *Org) string { return strings.ToLower(s.Name) + "." + o.Domain }
-
-// VDir is one virtual directory object.
-type VDir struct {
-	Class    string // "msExchWebServicesVirtualDirectory"
-	CN       string // "EWS (Default Web Site)"
-	Internal string // msExchInternalHostName
-	External string // msExchExternalHostName
-}
-
-// PopImap is a POP3 or IMAP4 settings object.
-type PopImap struct {
-	CertName string   // msExchPopImapX509CertificateName
-	Internal []string // "host:port:SSL|TLS"
-	External []string
-}
-
-// Receive is one SMTP receive connector.
-type Receive struct {
-	Name     string // "Default EX01"
-	FQDN     string
-	Bindings []string // "0.0.0.0:25"
+// Sites lists the AD sites of the organisation's servers, the forest's
+// first site always among them.
+func (o *Org) Sites() []string {
+	sites := []string{defaultSite}
+	for _, s := range o.Servers {
+		if !slices.Contains(sites, s.Site) {
+			sites = append(sites, s.Site)
+		}
+	}
+	return sites
 }
 
 // ConfigNC is the configuration naming context.
@@ -95,7 +60,9 @@ func (o *Org) LDIF() string {
 	cfg := o.ConfigNC()
 	w.entry(cfg, "top", "configuration")
 	w.entry("CN=Sites,"+cfg, "top", "sitesContainer")
-	w.entry("CN=Default-First-Site-Name,CN=Sites,"+cfg, "top", "site")
+	for _, site := range o.Sites() {
+		w.entry("CN="+site+",CN=Sites,"+cfg, "top", "site")
+	}
 	w.entry("CN=Services,"+cfg, "top", "container")
 	w.entry("CN=Microsoft Exchange,CN=Services,"+cfg, "top", "container", "msExchConfigurationContainer")
 	org := o.orgDN()
@@ -141,7 +108,7 @@ func (o *Org) server(w *ldifWriter, s *ExchangeServer, dn string) {
 	w.attr("msExchCurrentServerRoles", fmt.Sprint(s.Roles))
 	w.attr("networkAddress", "ncacn_ip_tcp:"+fqdn)
 	w.attr("networkAddress", "netbios:"+s.Name)
-	w.attr("msExchServerSite", "CN=Default-First-Site-Name,CN=Sites,"+o.ConfigNC())
+	w.attr("msExchServerSite", "CN="+s.Site+",CN=Sites,"+o.ConfigNC())
 	proto := "CN=Protocols," + dn
 	w.entry(proto, "top", "protocolCfgShared", "protocolCfgSharedServer")
 	if len(s.VDirs) > 0 {
@@ -156,7 +123,13 @@ func (o *Org) server(w *ldifWriter, s *ExchangeServer, dn string) {
 		w.entry("CN=Autodiscover,"+proto, "top", "container")
 		w.entry("CN="+s.Name+",CN=Autodiscover,"+proto, "top", "leaf", "connectionPoint", "serviceConnectionPoint")
 		w.attr("keywords", "77378F46-2C66-4aa9-A6A6-3E7A48B19596")
-		w.attr("keywords", "Site=Default-First-Site-Name")
+		sites := s.SCPSites
+		if sites == nil {
+			sites = []string{s.Site}
+		}
+		for _, site := range sites {
+			w.attr("keywords", "Site="+site)
+		}
 		w.attr("serviceBindingInformation", s.SCP)
 		w.attr("serviceDNSName", fqdn)
 		w.attr("serviceClassName", "ms-Exchange-AutoDiscover-Service")
@@ -190,6 +163,7 @@ func (o *Org) server(w *ldifWriter, s *ExchangeServer, dn string) {
 				w.attr("msExchSmtpReceiveBindings", b)
 			}
 			w.attr("msExchSmtpReceiveEnabled", "TRUE")
+			w.attr("msExchSmtpReceiveRole", fmt.Sprint(r.Role))
 		}
 	}
 }
@@ -242,14 +216,3 @@ func safeLDIF(s string) bool {
 }
 
 func (w *ldifWriter) String() string { return "version: 1\n" + w.b.String() }
-
-// Serves says which certificates a server presents. Certificates are named
-// by their id in the scenario's certificate table.
-type Serves struct {
-	// Cert is presented for any SNI not in BySNI.
-	Cert  string
-	BySNI map[string]string
-	// Mail makes the SMTP, IMAP and POP3 listeners present another
-	// certificate (the expired self-signed one of KB 953354).
-	Mail string
-}

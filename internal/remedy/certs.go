@@ -40,27 +40,27 @@ func services(f *diag.Finding) string {
 	return strings.Join(out, ",")
 }
 
-// onServers runs build once per owning server, or once without -Server.
-func onServers(f *diag.Finding, build func(server string) (diag.Fix, bool)) []diag.Fix {
+// onServers runs build once per owning server, or once for the server
+// answering at f.Address when exdiag does not know which one it is.
+func (r *remedier) onServers(f *diag.Finding, build func(t target) (diag.Fix, bool)) []diag.Fix {
 	servers := serversOf(f)
 	if len(servers) == 0 {
 		servers = []string{""}
 	}
 	var fixes []diag.Fix
 	for _, s := range servers {
-		if fx, ok := build(s); ok {
+		if fx, ok := build(r.target(s)); ok {
 			fixes = append(fixes, fx)
 		}
 	}
 	return fixes
 }
 
-func where(server, address string) string {
-	if server != "" {
-		return "on " + server
-	}
-	return "on the Exchange server answering at " + address
-}
+// keepInternalTransport is what to answer when Enable-ExchangeCertificate
+// or New-ExchangeCertificate asks to replace the default SMTP certificate.
+const keepInternalTransport = "; when asked whether to overwrite the existing default SMTP certificate, answer No: " +
+	"the certificate is enabled for SMTP either way, and the server keeps its self-signed internal transport " +
+	"certificate, which Microsoft advises not to replace"
 
 // renew gives the renewal of an expired, expiring or not-yet-valid certificate.
 func (r *remedier) renew(f *diag.Finding) []diag.Fix {
@@ -85,24 +85,15 @@ func (r *remedier) renew(f *diag.Finding) []diag.Fix {
 	return r.newCertificateRequest(f, cert, "renew the certificate: request a new one with the same names from your CA")
 }
 
-// renewSelfSigned clones an Exchange self-signed certificate, as the
-// Exchange 2007 article on self-signed certificates documents, enables the
-// clone for the services the old one served, and re-creates Edge
-// subscriptions when the organisation has Edge servers (KB 953354).
+// renewSelfSigned renews an expired or expiring self-signed certificate on
+// each server that serves it, enables the new one for the services the old
+// one served, and re-creates Edge subscriptions when the organisation has
+// Edge servers (KB 953354).
 func (r *remedier) renewSelfSigned(f *diag.Finding, cert *diag.CertInfo) []diag.Fix {
-	fixes := onServers(f, func(s string) (diag.Fix, bool) {
-		c := newCommand("$new = Get-ExchangeCertificate")
-		if s != "" {
-			c.arg("Server", s)
-		}
-		c.arg("Thumbprint", cert.Thumbprint).raw("| New-ExchangeCertificate -Force;")
-		c.raw("Enable-ExchangeCertificate")
-		if s != "" {
-			c.arg("Server", s)
-		}
-		c.raw("-Thumbprint $new.Thumbprint -Services " + services(f) + " -Force")
-		return diag.Fix{Comment: where(s, f.Address) + ": renew the self-signed certificate " + cert.Thumbprint +
-			" by cloning it, and enable the new one for the services it served", Shell: "powershell", Command: c.String()}, c.err == nil
+	svcs := strings.Split(services(f), ",")
+	fixes := r.onServers(f, func(t target) (diag.Fix, bool) {
+		c, comment := r.selfSignedRenewal(t, cert, svcs)
+		return t.fix(t.where(f.Address)+": "+comment, c), c.err == nil
 	})
 	if r.hasEdge() {
 		fixes = append(fixes,
@@ -110,6 +101,71 @@ func (r *remedier) renewSelfSigned(f *diag.Finding, cert *diag.CertInfo) []diag.
 			diag.Fix{Comment: "copy C:\\EdgeSubscription.xml to a Hub Transport server and import it there for the Edge server's site; then restart the Microsoft Exchange ADAM service on the Edge server"})
 	}
 	return fixes
+}
+
+// selfSignedRenewal is the command that replaces cert on t with a new
+// self-signed certificate, and what it does.
+//   - Exchange 2007 (and unknown versions): KB 953354's own commands, typed on
+//     the server: New-ExchangeCertificate -DomainName with the old names is
+//     enabled for SMTP on a Hub Transport or Edge server, and for POP3 and
+//     IMAP4 on a Client Access server, as it is made; IIS is enabled after.
+//   - From 2010, the server's internal transport certificate (Exchange's own,
+//     or one serving SMTP): the command Microsoft's HealthChecker documents
+//     to recreate it, whose -Force replaces the default SMTP certificate
+//     without asking, which is the intent.
+//   - From 2010, any other self-signed certificate: a clone (-Server on New-
+//     too: it does not take it from the pipeline and otherwise runs on the
+//     local server) with -Services None, so that it does not take SMTP (the
+//     default services are IMAP, POP and SMTP), then enabled for the old
+//     certificate's services.
+func (r *remedier) selfSignedRenewal(t target, cert *diag.CertInfo, svcs []string) (*command, string) {
+	others := slices.DeleteFunc(slices.Clone(svcs), func(s string) bool { return s == "SMTP" })
+	enable := func(c *command, list []string) {
+		if len(list) > 0 {
+			c.then()
+			t.certCommand("Enable-ExchangeCertificate").raw("-Thumbprint $new.Thumbprint -Services " + strings.Join(list, ",")).appendTo(c)
+		}
+	}
+	switch {
+	case !t.remote():
+		c := newCommand("$new = New-ExchangeCertificate").list("DomainName", selfSignedNames(cert))
+		enable(c, slices.DeleteFunc(others, func(s string) bool { return s == "POP" || s == "IMAP" }))
+		return c, "create a new self-signed certificate with the names of " + cert.Thumbprint + " (KB 953354): on a Hub Transport or Edge server it is enabled for SMTP, on a Client Access server for POP3 and IMAP4, as it is made; IIS is enabled after"
+	case isInternalTransport(cert, svcs) && t.name != "":
+		c := t.certCommand("$new = New-ExchangeCertificate").raw("-KeySize 2048 -PrivateKeyExportable $true").
+			arg("FriendlyName", t.name).arg("DomainName", t.name).raw("-IncludeServerFQDN -Services SMTP -Force")
+		enable(c, others)
+		return c, "renew the internal transport certificate " + cert.Thumbprint + " as Microsoft's HealthChecker documents; -Force replaces the server's default SMTP certificate with the new one without asking, which is the intent here"
+	}
+	c := t.certCommand("$new = Get-ExchangeCertificate").arg("Thumbprint", cert.Thumbprint).raw("|")
+	t.certCommand("New-ExchangeCertificate").raw("-Services None").appendTo(c)
+	enable(c, svcs)
+	return c, "renew the self-signed certificate " + cert.Thumbprint + " by cloning it (-Services None keeps the clone from replacing the default SMTP certificate), and enable the new one for the services it served"
+}
+
+// isInternalTransport recognises the server's default SMTP certificate:
+// Exchange's own self-signed one, or a self-signed one serving SMTP.
+func isInternalTransport(cert *diag.CertInfo, svcs []string) bool {
+	return cert.SelfSigned && (slices.Contains(svcs, "SMTP") || cert.ExchangeDefault)
+}
+
+// selfSignedNames are a self-signed certificate's DNS names, FQDNs first.
+func selfSignedNames(cert *diag.CertInfo) []string {
+	names := slices.Clone(cert.SANs)
+	if len(names) == 0 && cert.CommonName != "" {
+		names = []string{cert.CommonName}
+	}
+	slices.SortStableFunc(names, func(a, b string) int {
+		return boolRank(!strings.Contains(a, ".")) - boolRank(!strings.Contains(b, "."))
+	})
+	return names
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (r *remedier) hasEdge() bool {
@@ -147,18 +203,26 @@ func (r *remedier) replaceSelfSigned(f *diag.Finding) []diag.Fix {
 }
 
 // newCertificateRequest requests a certificate covering the names served
-// today plus the hosts of f, then imports and enables it.
+// today plus the hosts of f, then imports and enables it. Exchange 2007
+// writes the request with -Path; from 2010, New-ExchangeCertificate returns
+// the request's text (-RequestFile existed only in 2013).
 func (r *remedier) newCertificateRequest(f *diag.Finding, cert *diag.CertInfo, why string) []diag.Fix {
 	names := requestNames(cert, f.Host)
 	subject := names[0]
-	return onServers(f, func(s string) (diag.Fix, bool) {
-		c := newCommand("New-ExchangeCertificate")
-		if s != "" {
-			c.arg("Server", s)
+	svcs := services(f)
+	after := "; submit " + subject + ".req to the CA, then Import-ExchangeCertificate the answer and Enable-ExchangeCertificate it for " + svcs
+	if strings.Contains(svcs, "SMTP") {
+		after += keepInternalTransport
+	}
+	return r.onServers(f, func(t target) (diag.Fix, bool) {
+		c := t.certCommand("New-ExchangeCertificate").raw("-GenerateRequest").arg("SubjectName", "CN="+subject).list("DomainName", names)
+		c.raw("-PrivateKeyExportable $true")
+		if t.remote() {
+			c.raw("|").raw("Set-Content").arg("Path", subject+".req")
+		} else {
+			c.arg("Path", subject+".req")
 		}
-		c.raw("-GenerateRequest").arg("SubjectName", "CN="+subject).list("DomainName", names)
-		c.raw("-PrivateKeyExportable $true |").raw("Set-Content").arg("Path", subject+".req")
-		return diag.Fix{Comment: where(s, f.Address) + ": " + why + "; submit " + subject + ".req to the CA, then Import-ExchangeCertificate the answer and Enable-ExchangeCertificate it for " + services(f), Shell: "powershell", Command: c.String()}, c.err == nil
+		return t.fix(t.where(f.Address)+": "+why+after, c), c.err == nil
 	})
 }
 
@@ -216,13 +280,13 @@ func (r *remedier) bind(f *diag.Finding) []diag.Fix {
 // bindThumbprint enables the certificate want for f's services on each
 // server owning f's URLs.
 func (r *remedier) bindThumbprint(f *diag.Finding, want, why string) []diag.Fix {
-	return onServers(f, func(s string) (diag.Fix, bool) {
-		c := newCommand("Enable-ExchangeCertificate")
-		if s != "" {
-			c.arg("Server", s)
-		}
-		c.arg("Thumbprint", want).raw("-Services " + services(f))
-		return diag.Fix{Comment: where(s, f.Address) + ": " + why, Shell: "powershell", Command: c.String()}, c.err == nil
+	svcs := services(f)
+	if strings.Contains(svcs, "SMTP") {
+		why += keepInternalTransport
+	}
+	return r.onServers(f, func(t target) (diag.Fix, bool) {
+		c := t.certCommand("Enable-ExchangeCertificate").arg("Thumbprint", want).raw("-Services " + svcs)
+		return t.fix(t.where(f.Address)+": "+why, c), c.err == nil
 	})
 }
 
@@ -241,14 +305,9 @@ func (r *remedier) principalName(f *diag.Finding) []diag.Fix {
 
 // startTLS shows which certificate transport uses, the KB 953354 check.
 func (r *remedier) startTLS(f *diag.Finding) []diag.Fix {
-	return onServers(f, func(s string) (diag.Fix, bool) {
-		c := newCommand("Get-ExchangeCertificate")
-		if s != "" {
-			c.arg("Server", s)
-		}
-		c.raw("| Format-List Thumbprint,Subject,CertificateDomains,Services,NotAfter,Status")
-		return diag.Fix{Comment: where(s, f.Address) + ": find the certificate enabled for SMTP/POP/IMAP; if it has expired, renew it and run Enable-ExchangeCertificate -Services SMTP on the new one (KB 953354)",
-			Shell: "powershell", Command: c.String()}, c.err == nil
+	return r.onServers(f, func(t target) (diag.Fix, bool) {
+		c := t.certCommand("Get-ExchangeCertificate").raw("| Format-List Thumbprint,Subject,CertificateDomains,Services,NotAfter,Status")
+		return t.fix(t.where(f.Address)+": find the certificate enabled for SMTP/POP/IMAP; if it has expired, renew it and run Enable-ExchangeCertificate -Services SMTP on the new one (KB 953354)", c), c.err == nil
 	})
 }
 

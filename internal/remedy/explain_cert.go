@@ -39,10 +39,10 @@ var certExplanations = []Explanation{
 		Code: diag.CodeCNOnlyMatch, Severity: diag.Warning,
 		Title: "the host name is only in the certificate's subject CN",
 		Means: text(
-			"The certificate has no subject alternative names, and the host is named only in its subject common name (CN). RFC 6125 treats the CN as a last resort for old certificates; current browsers ignore it altogether and look only at the SANs.",
+			"The certificate has no subject alternative names, and the host is named only in its subject common name (CN). RFC 6125 treats the CN as a last resort for old certificates; Apple's platforms and Chrome ignore it altogether and look only at the SANs.",
 		),
 		UserSees: text(
-			"Older Outlook versions (the Outlook 2007 era) connect without a warning. Current browsers refuse OWA and ECP with a name error (in Chrome and Edge: NET::ERR_CERT_COMMON_NAME_INVALID), and newer clients and phones may report a name mismatch or fail to connect, so the same certificate works for some users and not for others.",
+			"Outlook on Windows connects without a warning: Windows checks the SANs when the certificate has them and otherwise falls back to the CN. ActiveSync on iPhone and iPad and Outlook for Mac refuse the certificate (Apple: DNS names in the CommonName of a certificate are no longer trusted, from iOS 13 and macOS 10.15), and Chrome and Edge refuse OWA and ECP with NET::ERR_CERT_COMMON_NAME_INVALID. So the same certificate works on the PC and fails on the phone.",
 		),
 		Why: text(
 			"The certificate was requested without SANs: an old request template, a request made in IIS Manager instead of with New-ExchangeCertificate -DomainName, or a CA template that keeps only the subject.",
@@ -146,6 +146,8 @@ var certExplanations = []Explanation{
 			"  Enable-ExchangeCertificate -Thumbprint THUMBPRINT -Services IIS",
 			"",
 			"Leave the default certificate on the server for traffic between Exchange servers. If clients must use a self-signed certificate for a while, it has to be imported into each client's Trusted Root Certification Authorities store.",
+			"",
+			"exdiag does not report the default certificate where Exchange uses it by design: on the connectors only Exchange servers use (from Exchange 2013 the back-end Default <SERVER> on 2525 and Client Proxy <SERVER> on 465, and Outbound Proxy Frontend <SERVER> on 717) and on any SMTP connector Exchange gives it, where it is the server's internal transport certificate, which Microsoft advises not to replace. There only its expiry is judged.",
 		),
 		KB: []string{selfSigned, kb953354},
 	},

@@ -141,7 +141,29 @@ var connExplanations = []Explanation{
 			"Change it to https:// on a name the certificate covers:",
 			"  Set-OABVirtualDirectory -Identity 'EX01\\OAB (Default Web Site)' -InternalUrl https://mail.contoso.com/OAB",
 			"",
-			"The PowerShell virtual directory's http:// InternalUrl is used by remote PowerShell with Kerberos and is meant to stay as it is.",
+			"exdiag never reports the PowerShell virtual directory's http:// InternalUrl: remote PowerShell uses it with Kerberos by design, and it is meant to stay as it is. An internal Outlook Anywhere URL on http:// means InternalClientsRequireSsl is $false (the default); from Exchange 2013 on:",
+			"  Set-OutlookAnywhere -Identity 'EX16\\Rpc (Default Web Site)' -InternalClientsRequireSsl $true",
+		),
+	},
+	{
+		Code: diag.CodeMailServiceDisabled, Severity: diag.Info,
+		Title: "POP3 or IMAP4 is not started on a server",
+		Means: text(
+			"Every port a server's POP3 (or IMAP4) settings name refused the connection, and the settings are as setup wrote them: connection settings on the server's own name and none for clients outside. The service is off, not broken. exdiag says so once per server and protocol instead of one unreachable error per port.",
+		),
+		UserSees: text(
+			"Nothing, unless someone uses POP3 or IMAP4: their mail program cannot connect.",
+		),
+		Why: text(
+			"Exchange setup creates the POP3 and IMAP4 settings on every server and leaves the services stopped: POP3 and IMAP4 client connectivity isn't enabled by default (Microsoft, Enable and configure POP3 on an Exchange server).",
+		),
+		Fix: text(
+			"Nothing to do unless users need the protocol. To offer POP3, on each server (IMAP4 likewise with MSExchangeIMAP4 and MSExchangeIMAP4BE; the BE services exist from Exchange 2013):",
+			"  Set-Service MSExchangePOP3 -StartupType Automatic; Start-Service MSExchangePOP3",
+			"  Set-Service MSExchangePOP3BE -StartupType Automatic; Start-Service MSExchangePOP3BE",
+			"",
+			"Then publish the name clients use and the certificate that covers it, and restart the services, which read their settings only when they start:",
+			"  Set-PopSettings -Server EX01 -ExternalConnectionSettings mail.contoso.com:995:SSL -X509CertificateName mail.contoso.com",
 		),
 	},
 }

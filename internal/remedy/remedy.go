@@ -130,44 +130,88 @@ func (r *remedier) fix(f *diag.Finding) []diag.Fix {
 
 // moveHost moves each URL of f to a name the served certificate covers.
 func (r *remedier) moveHost(f *diag.Finding) []diag.Fix {
+	if onlySMTP(f) {
+		return r.smtpName(f)
+	}
 	ch := r.chooseHost(r.certs[f.Thumbprint])
 	if ch.host == "" {
 		return r.newCertificateRoute(f, ch.why)
 	}
-	var fixes, recycles []diag.Fix
+	var fixes []diag.Fix
 	if !ch.resolves {
 		fixes = append(fixes, r.addRecord(ch.host, f.Address, fmt.Sprintf(
 			"%s has no DNS record at %s: add it first, pointing at the server that answers today (KB 940726)", ch.host, r.dnsServers()))...)
 	}
+	return append(fixes, r.moveURLs(f, ch.host)...)
+}
+
+// toHTTPS moves a plain http:// URL to https://: on the same host when the
+// certificate that host serves over https covers it, else to a name that
+// certificate covers, chosen as for name-mismatch (KB 940726 moves
+// Exchange 2007's http://SERVER/OAB to https://mail.contoso.com/oab).
+func (r *remedier) toHTTPS(f *diag.Finding) []diag.Fix {
+	cert := r.certs[f.Thumbprint]
+	if cert == nil {
+		return []diag.Fix{{Comment: "exdiag saw no certificate served for " + f.Host + " over https: bind one that covers " +
+			f.Host + " in IIS (Enable-ExchangeCertificate -Services IIS), then change the URL to https://"}}
+	}
+	if certCovers(cert, f.Host) {
+		return r.moveURLs(f, f.Host)
+	}
+	ch := r.chooseHost(cert)
+	if ch.host == "" {
+		return r.newCertificateRoute(f, ch.why)
+	}
+	var fixes []diag.Fix
+	if !ch.resolves {
+		fixes = append(fixes, r.addRecord(ch.host, f.Address, fmt.Sprintf(
+			"%s has no DNS record at %s: add it first, pointing at the server that answers today (KB 940726)", ch.host, r.dnsServers()))...)
+	}
+	return append(fixes, r.moveURLs(f, ch.host)...)
+}
+
+// autodiscoverServed are the settings the Autodiscover response carries or
+// points at: after changing them KB 940726 recycles the Autodiscover
+// application pool, which caches them.
+var autodiscoverServed = map[inventory.Service]bool{
+	inventory.ServiceAutodiscoverSCP: true, inventory.ServiceEWS: true, inventory.ServiceOAB: true, inventory.ServiceUM: true,
+}
+
+// moveURLs moves every URL of f to https:// on host, then recycles the
+// Autodiscover application pool once on each server whose Autodiscover
+// settings changed.
+func (r *remedier) moveURLs(f *diag.Finding, host string) []diag.Fix {
+	var fixes, recycles []diag.Fix
 	for _, src := range f.Sources {
 		for _, u := range r.urlsOf(f, src) {
-			cmd, why := setHostCommand(src, r.server(src.Server), u, ch.host)
-			if cmd == "" {
-				fixes = append(fixes, diag.Fix{Comment: fmt.Sprintf("change %s to use %s: %s", u, ch.host, why)})
+			steps, why := r.setHost(src, u, host)
+			if steps == nil {
+				fixes = appendFix(fixes, diag.Fix{Comment: fmt.Sprintf("change %s to https://%s: %s", u, host, why), Server: src.Server})
 				continue
 			}
-			fixes = append(fixes, diag.Fix{Comment: describe(src, u, ch.host), Shell: "powershell", Command: cmd})
-			if src.Service == inventory.ServiceAutodiscoverSCP {
-				recycles = appendRecycle(recycles, src.Server)
+			for _, st := range steps {
+				fixes = appendFix(fixes, st)
+			}
+			if autodiscoverServed[src.Service] {
+				recycles = appendFix(recycles, r.target(src.Server).recycleAutodiscover())
 			}
 		}
 	}
 	return append(fixes, recycles...)
 }
 
-// toHTTPS moves a plain http:// URL to https:// on the same host.
-func (r *remedier) toHTTPS(f *diag.Finding) []diag.Fix {
-	var fixes []diag.Fix
-	for _, src := range f.Sources {
-		for _, u := range r.urlsOf(f, src) {
-			if cmd, why := setHostCommand(src, r.server(src.Server), u, f.Host); cmd != "" {
-				fixes = append(fixes, diag.Fix{Comment: "serve " + u + " over HTTPS", Shell: "powershell", Command: cmd})
-			} else {
-				fixes = append(fixes, diag.Fix{Comment: "change " + u + " to https://: " + why})
-			}
-		}
+// appendFix appends fx unless the same step is there already.
+func appendFix(fixes []diag.Fix, fx diag.Fix) []diag.Fix {
+	if slices.ContainsFunc(fixes, func(g diag.Fix) bool {
+		return g.Command == fx.Command && g.Server == fx.Server && (fx.Command != "" || g.Comment == fx.Comment)
+	}) {
+		return fixes
 	}
-	return fixes
+	return append(fixes, fx)
+}
+
+func onlySMTP(f *diag.Finding) bool {
+	return len(f.Sources) > 0 && !slices.ContainsFunc(f.Sources, func(s inventory.Source) bool { return s.Service != inventory.ServiceSMTP })
 }
 
 // urlsOf returns the URLs of f held at src, via the report's endpoints.
@@ -202,6 +246,9 @@ func (r *remedier) inFinding(f *diag.Finding, u string) bool {
 }
 
 func describe(src inventory.Source, oldURL, newHost string) string {
+	if strings.EqualFold(hostOfURL(oldURL), newHost) {
+		return fmt.Sprintf("%s: serve the %s over https (now %s)", src.Server, setting(src), oldURL)
+	}
 	return fmt.Sprintf("%s: point the %s at %s (now %s)", src.Server, setting(src), newHost, oldURL)
 }
 
@@ -216,9 +263,9 @@ func setting(src inventory.Source) string {
 		}
 		return "Outlook Anywhere ExternalHostname"
 	case inventory.ServicePOP3:
-		return "POP3 X509CertificateName"
+		return "POP3 settings"
 	case inventory.ServiceIMAP4:
-		return "IMAP4 X509CertificateName"
+		return "IMAP4 settings"
 	case inventory.ServiceSMTP:
 		return src.Object + " receive connector FQDN"
 	}
@@ -226,14 +273,6 @@ func setting(src inventory.Source) string {
 		return src.Object + " InternalUrl"
 	}
 	return src.Object + " ExternalUrl"
-}
-
-func appendRecycle(fixes []diag.Fix, server string) []diag.Fix {
-	comment := "on " + server + ", in an elevated PowerShell: recycle the Autodiscover application pool so the new SCP URL is served (KB 940726)"
-	if slices.ContainsFunc(fixes, func(f diag.Fix) bool { return f.Comment == comment }) {
-		return fixes
-	}
-	return append(fixes, diag.Fix{Comment: comment, Shell: "powershell", Command: "Restart-WebAppPool -Name 'MSExchangeAutodiscoverAppPool'"})
 }
 
 func (r *remedier) dnsServers() string {
@@ -254,6 +293,8 @@ func (r *remedier) manual(f *diag.Finding) []diag.Fix {
 		return []diag.Fix{{Comment: "enable TLS 1.2 on the server answering at " + f.Address + " (Exchange TLS guidance: TLS 1.2 enabled, with strong crypto for .NET)"}}
 	case diag.CodeURLInvalid:
 		return []diag.Fix{{Comment: "correct the stored value to a valid https:// URL on a name the certificate covers"}}
+	case diag.CodeMailServiceDisabled:
+		return []diag.Fix{{Comment: "nothing to do unless users need this service; then, on each server, set its services to start automatically and start them (Set-Service -StartupType Automatic; Start-Service), as Microsoft's \"Enable and configure POP3/IMAP4\" describes"}}
 	}
 	return nil
 }

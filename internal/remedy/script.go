@@ -27,7 +27,7 @@ var sectionHeadings = [sectionNone][2]string{
 	{"1. DNS records", "Run on a DNS server of each zone, or where the DnsServer PowerShell module is installed."},
 	{"2. URLs and settings", "Run in the Exchange Management Shell as an Exchange administrator."},
 	{"3. Certificates", "Run in the Exchange Management Shell as an Exchange administrator."},
-	{"4. Application pool recycles", "Run in an elevated PowerShell on each Exchange server named in the steps."},
+	{"4. Application pool recycles", "Each runs on the server it names (Invoke-Command), from a PowerShell with administrator rights there."},
 }
 
 // sectionOf sorts a command by its cmdlet.
@@ -35,9 +35,9 @@ func sectionOf(cmd string) section {
 	switch {
 	case strings.HasPrefix(cmd, "Add-DnsServerResourceRecord"):
 		return sectionDNS
-	case strings.HasPrefix(cmd, "Restart-WebAppPool"):
+	case strings.Contains(cmd, "MSExchangeAutodiscoverAppPool"), strings.HasPrefix(cmd, "iisreset"):
 		return sectionRecycles
-	case strings.HasPrefix(cmd, "Set-"):
+	case strings.HasPrefix(cmd, "Set-"), strings.Contains(cmd, "Restart-Service"):
 		return sectionSettings
 	}
 	return sectionCertificates
@@ -46,6 +46,10 @@ func sectionOf(cmd string) section {
 // step is one command (with the findings it fixes), or one manual step.
 type step struct {
 	command string // "" for a manual step
+	// local commands run only on server itself: the script shows them to
+	// type there, commented out.
+	local  bool
+	server string
 	// refused is a command left out because it is unsafe in a script.
 	refused  string
 	comments []string
@@ -126,11 +130,12 @@ func (s *scriptWriter) plan() {
 				e.steps = append(e.steps, &step{refused: fx.Command, comments: []string{fx.Comment}, owner: i})
 				continue
 			}
-			st, ok := byCommand[fx.Command]
+			key := fx.Server + "\x00" + fx.Command
+			st, ok := byCommand[key]
 			switch {
 			case !ok:
-				st = &step{command: fx.Command, comments: []string{fx.Comment}, owner: i}
-				byCommand[fx.Command] = st
+				st = &step{command: fx.Command, comments: []string{fx.Comment}, owner: i, local: fx.Local, server: fx.Server}
+				byCommand[key] = st
 				e.steps = append(e.steps, st)
 			case st.owner == i:
 				if !slices.Contains(st.comments, fx.Comment) {
@@ -233,6 +238,11 @@ func (s *scriptWriter) step(st *step) {
 			also += ": " + d.comment
 		}
 		s.comment("#   also fixes: ", "#         ", also)
+	}
+	if st.local {
+		s.comment("# ON "+st.server+": ", "#   ", "this command runs only on "+st.server+" itself, not from here; type it there:")
+		s.b.WriteString("#     " + st.command + "\n")
+		return
 	}
 	s.b.WriteString(st.command)
 	s.b.WriteByte('\n')

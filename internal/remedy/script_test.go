@@ -25,9 +25,10 @@ const (
 	ewsEX01     = `Set-WebServicesVirtualDirectory -Identity 'EX01\EWS (Default Web Site)' -InternalUrl 'https://mail.contoso.com/EWS/Exchange.asmx'`
 	oabEX01     = `Set-OABVirtualDirectory -Identity 'EX01\OAB (Default Web Site)' -InternalUrl 'https://mail.contoso.com/OAB'`
 	scpEX16     = `Set-ClientAccessService -Identity 'EX16' -AutoDiscoverServiceInternalUri 'https://mail.contoso.com/Autodiscover/Autodiscover.xml'`
-	recycle     = `Restart-WebAppPool -Name 'MSExchangeAutodiscoverAppPool'`
+	recycleEX01 = `& "$env:windir\system32\inetsrv\appcmd.exe" recycle apppool /apppool.name:MSExchangeAutodiscoverAppPool`
+	recycleEX16 = `Invoke-Command -ComputerName 'ex16.contoso.local' -ScriptBlock { Restart-WebAppPool -Name 'MSExchangeAutodiscoverAppPool' }`
 	exprCommand = `Set-OutlookProvider EXPR -CertPrincipalName 'msstd:mail.contoso.com'`
-	renewEX07   = `$new = Get-ExchangeCertificate -Server 'EX07' -Thumbprint '50154532722BCA3A67DD8C0AED514B458595A63A' | New-ExchangeCertificate -Force; Enable-ExchangeCertificate -Server 'EX07' -Thumbprint $new.Thumbprint -Services IIS,SMTP -Force`
+	renewEX07   = `$new = New-ExchangeCertificate -DomainName 'ex07.contoso.local','EX07'; Enable-ExchangeCertificate -Thumbprint $new.Thumbprint -Services IIS`
 	edgeSub     = `New-EdgeSubscription -FileName 'C:\EdgeSubscription.xml'`
 )
 
@@ -49,7 +50,7 @@ func fullReport() *diag.Report {
 				URLs:    []string{"https://ex07.contoso.local/owa", "smtp://ex07.contoso.local"},
 				Message: `Outlook shows "The security certificate has expired or is not yet valid": the certificate CN=EX07 served at 10.0.0.7:443 expired on 2026-05-01 (31 days ago). Renew it and bind the new certificate.`,
 				Fix: []diag.Fix{
-					ps("on EX07: renew the self-signed certificate 50154532722BCA3A67DD8C0AED514B458595A63A by cloning it, and enable the new one for the services it served", renewEX07),
+					{Comment: "in the Exchange Management Shell on EX07 (Exchange 2007: these cmdlets run only on the server itself): create a new self-signed certificate with the names of 50154532722BCA3A67DD8C0AED514B458595A63A (KB 953354)", Shell: "powershell", Command: renewEX07, Server: "EX07", Local: true},
 					ps("on each Edge Transport server: export a new Edge subscription file (the old subscription used the old certificate)", edgeSub),
 					manualStep(`copy C:\EdgeSubscription.xml to a Hub Transport server and import it there for the Edge server's site; then restart the Microsoft Exchange ADAM service on the Edge server`),
 				}},
@@ -65,7 +66,7 @@ func fullReport() *diag.Report {
 					ps("EX01: point the Autodiscover SCP (AutoDiscoverServiceInternalUri) at mail.contoso.com (now https://ex01.contoso.local/Autodiscover/Autodiscover.xml)", scpEX01),
 					ps("EX01: point the EWS (Default Web Site) InternalUrl at mail.contoso.com (now https://ex01.contoso.local/EWS/Exchange.asmx)", ewsEX01),
 					manualStep("change https://ex01.contoso.local/ to use mail.contoso.com: exdiag does not know which Exchange object holds this URL (it was given with --url)"),
-					ps("on EX01, in an elevated PowerShell: recycle the Autodiscover application pool so the new SCP URL is served (KB 940726)", recycle),
+					{Comment: "on EX01, in an elevated PowerShell: recycle the Autodiscover application pool, so Autodiscover hands out the new URLs (KB 940726)", Shell: "powershell", Command: recycleEX01, Server: "EX01", Local: true},
 				}},
 			{Code: diag.CodeNameMismatch, Severity: diag.Error, Host: "ex16.contoso.local", Address: "10.0.0.16:443",
 				URLs:    []string{"https://ex16.contoso.local/Autodiscover/Autodiscover.xml"},
@@ -73,7 +74,7 @@ func fullReport() *diag.Report {
 				Fix: []diag.Fix{
 					ps("mail.contoso.com has no DNS record at 10.0.0.10:53: add it first, pointing at the server that answers today (KB 940726) (on a DNS server of the zone contoso.com)", dnsMail),
 					ps("EX16: point the Autodiscover SCP (AutoDiscoverServiceInternalUri) at mail.contoso.com (now https://ex16.contoso.local/Autodiscover/Autodiscover.xml)", scpEX16),
-					ps("on EX16, in an elevated PowerShell: recycle the Autodiscover application pool so the new SCP URL is served (KB 940726)", recycle),
+					ps("recycle the Autodiscover application pool on EX16, so Autodiscover hands out the new URLs (KB 940726)", recycleEX16),
 				}},
 			{Code: diag.CodePrincipalNameMismatch, Severity: diag.Error, Host: "mail.contoso.com", Address: "10.0.0.5:443",
 				URLs:    []string{"https://mail.contoso.com/rpc/rpcproxy.dll"},
@@ -183,7 +184,7 @@ func index(lines []string, pred func(string) bool) (first, last int) {
 
 func TestScriptOrderAndDuplicates(t *testing.T) {
 	rep := fullReport()
-	all := []string{dnsMail, scpEX01, ewsEX01, oabEX01, scpEX16, recycle, exprCommand, renewEX07, edgeSub}
+	all := []string{dnsMail, scpEX01, ewsEX01, oabEX01, scpEX16, recycleEX16, exprCommand, edgeSub}
 	lines := scriptLines(t, Script(rep, "v1.2.3"), all)
 	for _, c := range all {
 		if n := strings.Count("\n"+strings.Join(lines, "\n")+"\n", "\n"+c+"\n"); n != 1 {
@@ -193,11 +194,11 @@ func TestScriptOrderAndDuplicates(t *testing.T) {
 	dnsFirst, dnsLast := index(lines, func(l string) bool { return strings.HasPrefix(l, "Add-DnsServerResourceRecord") })
 	setFirst, setLast := index(lines, func(l string) bool { return strings.HasPrefix(l, "Set-") })
 	certFirst, certLast := index(lines, func(l string) bool {
-		return strings.HasPrefix(l, "$new") || strings.HasPrefix(l, "New-EdgeSubscription")
+		return strings.Contains(l, "$new") || strings.HasPrefix(l, "New-EdgeSubscription")
 	})
-	recFirst, _ := index(lines, func(l string) bool { return strings.HasPrefix(l, "Restart-WebAppPool") })
+	recFirst, _ := index(lines, func(l string) bool { return strings.Contains(l, "MSExchangeAutodiscoverAppPool") })
 	if !(dnsFirst >= 0 && dnsLast < setFirst && setLast < certFirst && certLast < recFirst) {
-		t.Errorf("order: DNS %d-%d, Set %d-%d, certificates %d-%d, recycle %d; want DNS < Set-* < certificates < Restart-WebAppPool",
+		t.Errorf("order: DNS %d-%d, Set %d-%d, certificates %d-%d, recycle %d; want DNS < Set-* < certificates < recycles",
 			dnsFirst, dnsLast, setFirst, setLast, certFirst, certLast, recFirst)
 	}
 	text := strings.Join(lines, "\n")
@@ -214,6 +215,21 @@ func TestScriptOrderAndDuplicates(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the script does not contain %q", want)
 		}
+	}
+}
+
+// A command that works only on one server (Exchange 2007's certificate
+// cmdlets) is never a line the script runs: it is shown, commented out,
+// with the server to type it on.
+func TestScriptLocalStepsAreNotRun(t *testing.T) {
+	text := Script(fullReport(), "")
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, "$new = New-ExchangeCertificate") {
+			t.Fatalf("a local step is a script line: %q", l)
+		}
+	}
+	if !strings.Contains(text, "# ON EX07: this command runs only on EX07 itself, not from here; type it there:\n#     "+renewEX07+"\n") {
+		t.Errorf("the local step is not shown for EX07:\n%s", text)
 	}
 }
 
@@ -237,14 +253,28 @@ func TestScriptOfApply(t *testing.T) {
 		src("EX01", inventory.ServiceEWS, inventory.ScopeInternal, "EWS (Default Web Site)"),
 	})
 	Apply(rep, Input{Org: org, DNS: found()})
-	cmds := commands(rep.Findings[0].Fix)
-	if len(cmds) < 3 {
-		t.Fatalf("Apply gave %q", cmds)
+	var cmds, local []string
+	for _, fx := range rep.Findings[0].Fix {
+		switch {
+		case fx.Local:
+			local = append(local, fx.Command)
+		case fx.Command != "":
+			cmds = append(cmds, fx.Command)
+		}
 	}
-	lines := scriptLines(t, Script(rep, ""), cmds)
+	if len(cmds) < 2 || len(local) != 1 {
+		t.Fatalf("Apply gave %q and local %q", cmds, local)
+	}
+	text := Script(rep, "")
+	lines := scriptLines(t, text, cmds)
 	for _, c := range cmds {
 		if !slices.Contains(lines, c) {
 			t.Errorf("%q missing from the script", c)
+		}
+	}
+	for _, c := range local {
+		if slices.Contains(lines, c) || !strings.Contains(text, "#     "+c+"\n") {
+			t.Errorf("the local step %q must be shown commented out, not run", c)
 		}
 	}
 }

@@ -87,6 +87,10 @@ type jsonFix struct {
 	Comment string `json:"comment"`
 	Shell   string `json:"shell"`
 	Command string `json:"command"`
+	// Server is the Exchange server the command acts on; Local says it
+	// must be typed in a shell on that server.
+	Server string `json:"server"`
+	Local  bool   `json:"local"`
 }
 
 func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
@@ -141,7 +145,7 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
 			jf.Sources[j] = toJSONSource(src)
 		}
 		for j, fx := range f.Fix {
-			jf.Fix[j] = jsonFix{Comment: fx.Comment, Shell: fx.Shell, Command: fx.Command}
+			jf.Fix[j] = jsonFix{Comment: fx.Comment, Shell: fx.Shell, Command: fx.Command, Server: fx.Server, Local: fx.Local}
 		}
 		return jf
 	})

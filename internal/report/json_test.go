@@ -25,7 +25,7 @@ var jsonFields = map[string]string{
 	".certificates[]":          certFields,
 	".findings[]":              "address code fix host message severity sources thumbprint url urls",
 	".findings[].sources[]":    "attribute dn object origin scope server service",
-	".findings[].fix[]":        "command comment shell",
+	".findings[].fix[]":        "command comment local server shell",
 }
 
 const certFields = "commonName issuer keyAlgorithm notAfter notBefore sans selfSigned serialNumber sha256 signatureAlgorithm subject thumbprint"

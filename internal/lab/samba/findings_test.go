@@ -34,7 +34,11 @@ func TestScenariosGiveTheSameFindingsAsTheLab(t *testing.T) {
 	})
 	for _, name := range lab.Scenarios() {
 		t.Run(name, func(t *testing.T) {
-			l, err := lab.Start(name)
+			sc, err := lab.Load(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := lab.StartScenario(sc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,7 +66,10 @@ func TestScenariosGiveTheSameFindingsAsTheLab(t *testing.T) {
 				t.Errorf("exit codes differ: lab %d, samba %d\nlab stderr: %s\nsamba stderr: %s", code1, code2, err1, err2)
 			}
 			a, b := findings(t, viaLab), findings(t, viaDC)
-			if len(a) == 0 && name != "healthy" {
+			switch want := map[bool]int{true: cli.ExitOK, false: cli.ExitFindings}[sc.Healthy]; {
+			case code2 != want:
+				t.Errorf("exit code through the DC %d, want %d (healthy: %v)\nsamba stderr: %s", code2, want, sc.Healthy, err2)
+			case len(a) == 0 && !sc.Healthy:
 				t.Fatalf("no findings through the lab: %s", err1)
 			}
 			if diff := cmp.Diff(a, b); diff != "" {
