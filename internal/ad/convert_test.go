@@ -44,6 +44,9 @@ func describe(org *inventory.Org) string {
 		if len(e.SiteScope) > 0 {
 			fmt.Fprintf(&b, " | sites=%s", strings.Join(e.SiteScope, ","))
 		}
+		if e.Peer != inventory.PeerClients {
+			fmt.Fprintf(&b, " | peer=%s", e.Peer)
+		}
 		b.WriteByte('\n')
 	}
 	for _, p := range org.Providers {
@@ -56,7 +59,7 @@ func describe(org *inventory.Org) string {
 		fmt.Fprintf(&b, "popimap %s %s cert=%q\n", p.Server, p.Protocol, p.X509CertificateName)
 	}
 	for _, r := range org.ReceiveConnectors {
-		fmt.Fprintf(&b, "receive-connector %s %q fqdn=%s bindings=%s tls=%q enabled=%t\n", r.Server, r.Name, r.FQDN, strings.Join(r.Bindings, ","), r.TLSCertificateName, r.Enabled)
+		fmt.Fprintf(&b, "receive-connector %s %q fqdn=%s bindings=%s tls=%q enabled=%t role=%d\n", r.Server, r.Name, r.FQDN, strings.Join(r.Bindings, ","), r.TLSCertificateName, r.Enabled, r.Role)
 	}
 	for _, n := range org.Notes {
 		fmt.Fprintf(&b, "note %s [%s] %s\n", n.Code, n.Source.Server, n.Message)

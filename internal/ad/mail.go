@@ -101,10 +101,10 @@ func (c *converter) receiveConnector(e Entry, p dnPath) {
 		Bindings:           c.values(e, "msExchSmtpReceiveBindings", src),
 		TLSCertificateName: c.first(e, "msExchSmtpTLSCertificate"),
 		Enabled:            !strings.EqualFold(c.first(e, "msExchSmtpReceiveEnabled"), "FALSE"),
-		Role:               inventory.RoleHubTransport,
 	}
-	// TransportRole is persisted with its default, HubTransport (32)
-	// (ReceiveConnectorSchema.TransportRole, exchange-ad.md §6.2).
+	// Exchange persists TransportRole even at its default, HubTransport
+	// (ReceiveConnectorSchema.TransportRole); an export without it leaves
+	// the role unknown (0), never guessed.
 	if r, err := strconv.Atoi(strings.TrimSpace(c.first(e, "msExchSmtpReceiveRole"))); err == nil {
 		rc.Role = inventory.Roles(r)
 	}
@@ -132,9 +132,9 @@ func (c *converter) receiveConnector(e Entry, p dnPath) {
 // <SERVER>"). Everything else takes mail from other mail servers.
 func connectorPeer(rc inventory.ReceiveConnector, srv *inventory.Server, port string) inventory.Peer {
 	switch {
-	case rc.Role.Has(inventory.RoleHubTransport) && srv != nil && srv.Version.Major >= 15:
+	case rc.Role != 0 && rc.Role.Has(inventory.RoleHubTransport) && srv != nil && srv.Version.Major >= 15:
 		return inventory.PeerExchange
-	case rc.Role.Has(inventory.RoleFrontendTransport) && port == "717":
+	case port == "717" && (rc.Role == 0 || rc.Role.Has(inventory.RoleFrontendTransport)):
 		return inventory.PeerExchange
 	case port == "587":
 		return inventory.PeerClients

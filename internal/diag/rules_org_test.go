@@ -110,3 +110,27 @@ func TestAutodiscoverDNSMissing(t *testing.T) {
 		t.Errorf("findings %q, want %q", got, want)
 	}
 }
+
+// Behind a wildcard certificate Outlook Anywhere needs the wildcard itself
+// as principal name; a host name it covers is not enough.
+func TestPrincipalNameWildcard(t *testing.T) {
+	p := newPKI(t)
+	cert := p.leaf(t, t0.AddDate(1, 0, 0), "*.contoso.com")
+	for _, tt := range []struct {
+		value string
+		want  []string
+	}{
+		{"msstd:*.contoso.com", nil},
+		{"msstd:mail.contoso.com", []string{"error principal-name-mismatch mail.contoso.com [1]"}},
+		{"", []string{"error principal-name-mismatch mail.contoso.com [1]"}},
+	} {
+		org := &inventory.Org{Providers: []inventory.OutlookProvider{{Name: "EXPR", CertPrincipalName: tt.value}}}
+		rep := Judge(Input{Obs: newObs(t).oaURL("mail.contoso.com", cert).obs, Org: org, Now: t0, WarnDays: 30})
+		if got := codes(rep); !equal(got, tt.want) {
+			t.Errorf("%q: findings %q, want %q", tt.value, got, tt.want)
+		}
+		if len(rep.Findings) > 0 && !strings.Contains(rep.Findings[0].Message, "msstd:*.contoso.com") {
+			t.Errorf("%q: the message does not name msstd:*.contoso.com: %s", tt.value, rep.Findings[0].Message)
+		}
+	}
+}

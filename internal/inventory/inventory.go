@@ -187,7 +187,7 @@ type ReceiveConnector struct {
 	TLSCertificateName string
 	Enabled            bool
 	// Role is the transport service the connector belongs to
-	// (msExchSmtpReceiveRole): RoleHubTransport (the default, and the back
-	// end from Exchange 2013 on) or RoleFrontendTransport.
+	// (msExchSmtpReceiveRole): RoleHubTransport (the back end from Exchange
+	// 2013 on) or RoleFrontendTransport; 0 when the data does not say.
 	Role Roles
 }
