@@ -9,7 +9,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -37,12 +36,11 @@ import (
 // hostileTimeout is --timeout for the hostile runs.
 const hostileTimeout = 2 * time.Second
 
-// hostileBound is how long a hostile run may take before it counts as a
-// hang. Each network exchange is bounded by --timeout, and a run has at
-// most five in a row: a DNS query at each of the two servers, the
-// handshake, and the same two DNS queries for the names fixes may use.
-// The rest is slack for a loaded CI machine; a hang is forever.
-const hostileBound = 8 * hostileTimeout
+// hostileBound only guards the test run against a real hang (a wait with no
+// deadline): it asserts nothing about speed, which make bench measures. On
+// two loaded cores under -race a correct run can take many times
+// --timeout, so the guard is far from any correct run's time.
+const hostileBound = 90 * time.Second
 
 // hostileWant is what each hostile case must give: the finding code, and
 // words its message must hold. Every case of lab.StartHostile must be here.
@@ -141,27 +139,26 @@ func TestHostileEndpoints(t *testing.T) {
 }
 
 // Every format stays well-formed and free of raw control characters,
-// whatever the servers send. The runs go at once, each bounded on its own.
+// whatever the servers send.
 func TestHostileOutputFormats(t *testing.T) {
 	h, err := lab.StartHostile(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.Close() })
-	const timeout = time.Second
-	args := append([]string{"check", "--timeout", timeout.String(), "--color", "never"}, h.CheckArgs()...)
+	args := append([]string{"check", "--timeout", hostileTimeout.String(), "--color", "never"}, h.CheckArgs()...)
 	formats := []string{"json", "text", "markdown"}
 	for _, f := range []string{"junit", "nagios"} {
 		if _, err := report.ParseFormat(f); err == nil {
 			formats = append(formats, f)
 		}
 	}
+	// One run at a time: five at once on two cores starve the handshakes
+	// of the large certificates past --timeout, and the finding changes.
 	runs := make([]cliRun, len(formats))
-	var wg sync.WaitGroup
 	for i, format := range formats {
-		wg.Go(func() { runs[i] = runWithin(8*timeout, append(slices.Clone(args), "--format", format)...) })
+		runs[i] = runWithin(hostileBound, append(slices.Clone(args), "--format", format)...)
 	}
-	wg.Wait()
 	for i, format := range formats {
 		r := runs[i]
 		switch {
