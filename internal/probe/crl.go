@@ -2,10 +2,10 @@ package probe
 
 import (
 	"context"
-	"errors"
 	"crypto"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
