@@ -21,7 +21,7 @@ func (j *judge) revocation(eo probe.EndpointObservation, f Finding, hs *probe.Ha
 		return
 	}
 	path := hs.Chain
-	if hs.Trust.Verified {
+	if hs.Trust.Verified && len(hs.Trust.Chain) > 0 {
 		path = hs.Trust.Chain
 	}
 	for i, c := range path {
