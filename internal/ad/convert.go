@@ -86,6 +86,14 @@ func (c *converter) entry(e Entry, p dnPath) {
 		c.acceptedDomain(e)
 	case e.IsA("cRLDistributionPoint"):
 		c.crl(e)
+	case e.IsA("msExchRoutingSMTPConnector"):
+		c.sendConnector(e, p)
+	case e.IsA("site"):
+		c.site(p)
+	case e.IsA("msExchFedTrust"):
+		c.federationTrust(e, p)
+	case e.IsA("msExchAuthAuthConfig"):
+		c.authConfig(e)
 	}
 }
 
@@ -187,6 +195,11 @@ func (c *converter) finish(f Filter) (*inventory.Org, error) {
 	org.Notes = slices.DeleteFunc(org.Notes, func(n inventory.Note) bool { return !keep(n.Source.Server) })
 	org.PopImap = slices.DeleteFunc(org.PopImap, func(p inventory.PopImapSettings) bool { return !keep(p.Server) })
 	org.ReceiveConnectors = slices.DeleteFunc(org.ReceiveConnectors, func(r inventory.ReceiveConnector) bool { return !keep(r.Server) })
+	org.SendConnectors = slices.DeleteFunc(org.SendConnectors, func(s inventory.SendConnector) bool {
+		return len(s.SourceServers) > 0 && !slices.ContainsFunc(s.SourceServers, keep)
+	})
+	slices.SortFunc(org.Sites, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	org.Sites = slices.CompactFunc(org.Sites, strings.EqualFold)
 	return org, nil
 }
 

@@ -142,15 +142,16 @@ func connectorPeer(rc inventory.ReceiveConnector, srv *inventory.Server, port st
 	return inventory.PeerMailServers
 }
 
-// acceptedDomain reads an accepted domain; bit 2 (4) of
-// msExchAcceptedDomainFlags marks the default domain.
+// acceptedDomain reads an accepted domain: bits 0–1 of
+// msExchAcceptedDomainFlags are its type, bit 2 (4) marks the default
+// domain (AcceptedDomainSchema).
 func (c *converter) acceptedDomain(e Entry) {
 	name := c.first(e, "msExchAcceptedDomainName")
 	if name == "" {
 		name = c.first(e, "cn")
 	}
 	flags, _ := strconv.Atoi(strings.TrimSpace(c.first(e, "msExchAcceptedDomainFlags")))
-	c.org.AcceptedDomains = append(c.org.AcceptedDomains, inventory.AcceptedDomain{Name: name, Default: flags&4 != 0, DN: e.DN})
+	c.org.AcceptedDomains = append(c.org.AcceptedDomains, inventory.AcceptedDomain{Name: name, Default: flags&4 != 0, DN: e.DN, Type: inventory.DomainType(flags & 3)})
 }
 
 func (c *converter) serverFQDN(name string) string {

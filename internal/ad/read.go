@@ -32,21 +32,26 @@ type query struct {
 
 var queries = []query{
 	{what: "Exchange servers", filter: "(objectClass=msExchExchangeServer)",
-		attrs: []string{"objectClass", "cn", "serialNumber", "versionNumber", "msExchCurrentServerRoles", "networkAddress", "msExchServerSite"}},
+		attrs: []string{"objectClass", "cn", "serialNumber", "versionNumber", "msExchCurrentServerRoles", "networkAddress", "msExchServerSite", "msExchServerInternalTLSCert"}},
 	{what: "virtual directories", filter: "(&(objectClass=msExchVirtualDirectory)(!(objectClass=container)))",
 		attrs: []string{"objectClass", "cn", "msExchInternalHostName", "msExchExternalHostName", "msExchInternalAuthenticationMethods", "msExchExternalAuthenticationMethods", "msExchRpcHttpFlags", "msExchMetabasePath"}},
-	{what: "Autodiscover SCPs", inConfigNC: true,
-		filter: "(&(objectClass=serviceConnectionPoint)(|(keywords=" + scpPointerKeyword + ")(keywords=" + scpURLKeyword + ")))",
+	// The AD sites (CN=<site>,CN=Sites) come with the SCPs: both live in
+	// the configuration naming context, and one search keeps the count fixed.
+	{what: "Autodiscover SCPs and AD sites", inConfigNC: true,
+		filter: "(|(&(objectClass=serviceConnectionPoint)(|(keywords=" + scpPointerKeyword + ")(keywords=" + scpURLKeyword + ")))(objectClass=site))",
 		attrs:  []string{"objectClass", "cn", "keywords", "serviceBindingInformation", "serviceDNSName", "serviceClassName"}},
-	{what: "POP3, IMAP4 and SMTP settings", filter: "(|(objectClass=protocolCfgPOPServer)(objectClass=protocolCfgIMAPServer)(objectClass=msExchSmtpReceiveConnector))",
+	{what: "POP3, IMAP4 and SMTP settings", filter: "(|(objectClass=protocolCfgPOPServer)(objectClass=protocolCfgIMAPServer)(objectClass=msExchSmtpReceiveConnector)(objectClass=msExchRoutingSMTPConnector))",
 		attrs: []string{"objectClass", "cn", "msExchPopImapX509CertificateName", "msExchPOPIMAPExternalConnectionSettings", "msExchPOPIMAPInternalConnectionSettings",
-			"msExchSecureBindings", "msExchServerBindings", "msExchSMTPReceiveConnectorFQDN", "msExchSmtpReceiveBindings", "msExchSmtpTLSCertificate", "msExchSmtpReceiveEnabled", "msExchSmtpReceiveRole"}},
+			"msExchSecureBindings", "msExchServerBindings", "msExchSMTPReceiveConnectorFQDN", "msExchSmtpReceiveBindings", "msExchSmtpTLSCertificate", "msExchSmtpReceiveEnabled", "msExchSmtpReceiveRole",
+			"msExchSMTPSendConnectorFQDN", "msExchSmtpSendTlsDomain", "msExchSmtpSendEnabled", "msExchSmtpSmartHost", "msExchSourceBridgeheadServersDN"}},
 	// An enterprise CA publishes its CRLs here for ldap:/// distribution points.
 	{what: "certificate revocation lists", inConfigNC: true, under: "CN=Public Key Services,CN=Services,",
 		filter: "(objectClass=cRLDistributionPoint)", attrs: []string{"objectClass", "cn", "certificateRevocationList"}},
-	{what: "Outlook providers and accepted domains", filter: "(|(objectClass=msExchAutoDiscoverConfig)(objectClass=msExchAcceptedDomain))",
+	{what: "Outlook providers, accepted domains, federation trusts and the Auth Configuration",
+		filter: "(|(objectClass=msExchAutoDiscoverConfig)(objectClass=msExchAcceptedDomain)(objectClass=msExchFedTrust)(objectClass=msExchAuthAuthConfig))",
 		attrs: []string{"objectClass", "cn", "msExchAutoDiscoverCertPrincipalName", "msExchAutoDiscoverServer", "msExchAutoDiscoverTTL", "msExchAutoDiscoverFlags",
-			"msExchAcceptedDomainName", "msExchAcceptedDomainFlags"}},
+			"msExchAcceptedDomainName", "msExchAcceptedDomainFlags",
+			"msExchFedOrgCertificate", "msExchFedOrgNextCertificate", "msExchFedOrgPrevCertificate", "msExchAuthCertificateThumbprint"}},
 }
 
 // Read connects to a domain controller, binds, and reads the Exchange

@@ -88,6 +88,7 @@ func (c *converter) server(e Entry, p dnPath) {
 	if site, ok := parseDN(c.first(e, "msExchServerSite")); ok {
 		s.Site = site.at(0).val
 	}
+	c.internalTransportCert(e, &s)
 	c.servers[strings.ToLower(s.Name)] = &s
 }
 
