@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,25 +26,28 @@ type CheckOptions struct {
 	SystemDNS func() ([]string, []string, error)
 	Version   string
 
-	Dir         DirectoryOptions
-	URLs        []string
-	DNSServers  []string
-	DNSSearch   []string
-	AsOf        string
-	Resolve     []string
-	ConnectTo   []string
-	CAFiles     []string
-	WarnDays    int
-	Expect      []string
-	Concurrency int
-	Timeout     time.Duration
-	TargetHost  string
-	Format      string
-	Color       string
-	FailOn      string
-	Stats       bool
-	Script      string
-	Force       bool
+	Dir        DirectoryOptions
+	URLs       []string
+	DNSServers []string
+	// ExternalDNSServers resolve the Autodiscover names clients outside
+	// the domain try (--external-dns-server); empty means DNSServers.
+	ExternalDNSServers []string
+	DNSSearch          []string
+	AsOf               string
+	Resolve            []string
+	ConnectTo          []string
+	CAFiles            []string
+	WarnDays           int
+	Expect             []string
+	Concurrency        int
+	Timeout            time.Duration
+	TargetHost         string
+	Format             string
+	Color              string
+	FailOn             string
+	Stats              bool
+	Script             string
+	Force              bool
 	// NoRevocation skips CRL and OCSP fetches (--no-revocation).
 	NoRevocation bool
 }
@@ -102,6 +106,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.BoolVar(&opts.Dir.NoInternal, "no-internal", false, "skip InternalUrls and the Autodiscover SCP")
 	fl.BoolVar(&opts.Dir.NoExternal, "no-external", false, "skip ExternalUrls")
 	fl.StringArrayVar(&opts.DNSServers, "dns-server", nil, "DNS server `ADDR[:PORT]` to resolve with (repeatable; default: the system's)")
+	fl.StringArrayVar(&opts.ExternalDNSServers, "external-dns-server", nil, "DNS server `ADDR[:PORT]` clients outside the domain use, e.g. a public resolver, for their Autodiscover lookups (repeatable; default: those of --dns-server)")
 	fl.StringArrayVar(&opts.DNSSearch, "dns-search", nil, "DNS `SUFFIX` appended to single-label names such as https://EX07/ (repeatable; default: the system's search list)")
 	fl.StringVar(&opts.AsOf, "as-of", "", "judge certificate validity and expiry as of `TIME` (RFC 3339 or YYYY-MM-DD) instead of now")
 	fl.StringArrayVar(&opts.Resolve, "resolve", nil, "connect to `HOST:PORT:ADDR` instead of resolving HOST, as curl does (repeatable)")
@@ -232,11 +237,9 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	prober := probe.New(cfg)
 	obs := prober.Run(ctx, endpoints, probe.PlanServerProbes(org, endpoints)...)
 	if org != nil {
-		var domains []string
-		for _, d := range org.AcceptedDomains {
-			domains = append(domains, d.Name)
+		if err := o.probeOutside(ctx, cfg, prober, obs, org); err != nil {
+			return err
 		}
-		prober.Autodiscover(ctx, obs, domains)
 	}
 	st.phaseTime("dns", obs.Stats.DNSTime, "lookups", obs.Stats.DNSLookups)
 	st.phaseTime("tls", obs.Stats.TLSTime, "handshakes", obs.Stats.Handshakes)
@@ -259,7 +262,11 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	if ctx.Err() != nil {
 		return runError(fmt.Errorf("interrupted"), "run exdiag check again; nothing was changed")
 	}
-	remedy.Apply(rep, remedy.Input{Org: org, DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect})
+	in := remedy.Input{Org: org, DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect}
+	if obs.Outside != nil && !slices.Equal(obs.Outside.DNSServers, obs.DNSServers) {
+		in.PublicDNSServers = obs.Outside.DNSServers
+	}
+	remedy.Apply(rep, in)
 	st.phase("fixes")
 	progress.Done()
 	if o.Script != "" {

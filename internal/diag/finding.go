@@ -98,6 +98,13 @@ const (
 	CodeCertNegativeSerial           Code = "cert-negative-serial"
 	CodeCertUnknownCriticalExtension Code = "cert-unknown-critical-extension"
 
+	// Codes of the certificates and names Exchange itself refers to
+	// (rules_directory.go, rules_connectors.go, rules_sites.go).
+	CodeConnectorCertMismatch     Code = "connector-cert-mismatch"
+	CodeInternalTransportMismatch Code = "internal-transport-cert-mismatch"
+	CodeAutodiscoverSiteScope     Code = "autodiscover-site-scope"
+	CodeAuthCertUnknown           Code = "auth-cert-unknown"
+
 	// Codes of the directory reader's notes (inventory.Note).
 	CodeLDAPUnreadable        Code = "ldap-unreadable"
 	CodeDirectoryValueUnsafe  Code = "directory-value-unsafe"

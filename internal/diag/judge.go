@@ -41,10 +41,20 @@ func Judge(in Input) *Report {
 			hosts[eo.Target.Host] = true
 		}
 	}
+	if in.Obs.Outside != nil {
+		for _, eo := range in.Obs.Outside.Endpoints {
+			rep.Endpoints = append(rep.Endpoints, j.outsideEndpoint(eo))
+		}
+	}
 	j.organisation()
+	rep.Sites, rep.DirectoryCertificates = j.sites, j.stored
 	rep.Certificates = distinctLeaves(in.Obs)
 	rep.Findings = j.sorted()
 	rep.Summary = Summary{URLs: len(in.Obs.Endpoints), Hosts: len(hosts), Handshakes: len(in.Obs.Handshakes)}
+	if o := in.Obs.Outside; o != nil {
+		rep.Summary.URLs += len(o.Endpoints)
+		rep.Summary.Handshakes += len(o.Handshakes)
+	}
 	for _, f := range rep.Findings {
 		switch f.Severity {
 		case Error:
@@ -88,6 +98,10 @@ type judge struct {
 	off map[string]*inventory.PopImapSettings
 	// httpsLeaf is the leaf each host served over https (servedOverHTTPS).
 	httpsLeaf map[string]*x509.Certificate
+	// stored and sites are the directory's certificates and the per-site
+	// Autodiscover view (rules_directory.go, rules_sites.go).
+	stored []StoredCertificate
+	sites  []SiteView
 }
 
 type serverKey struct {
@@ -243,15 +257,17 @@ func (j *judge) endpoint(eo probe.EndpointObservation) Endpoint {
 func distinctLeaves(obs *probe.Observations) []CertInfo {
 	seen := map[string]bool{}
 	var out []CertInfo
-	for _, hs := range obs.Handshakes {
-		if len(hs.Chain) == 0 {
-			continue
-		}
-		ci := NewCertInfo(hs.Chain[0])
-		ci.Revocation = revocationOf(obs, hs.Chain[0])
-		if !seen[ci.Thumbprint] {
-			seen[ci.Thumbprint] = true
-			out = append(out, ci)
+	for o := obs; o != nil; o = o.Outside {
+		for _, hs := range o.Handshakes {
+			if hs == nil || len(hs.Chain) == 0 {
+				continue
+			}
+			ci := NewCertInfo(hs.Chain[0])
+			ci.Revocation = revocationOf(o, hs.Chain[0])
+			if !seen[ci.Thumbprint] {
+				seen[ci.Thumbprint] = true
+				out = append(out, ci)
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b CertInfo) int {

@@ -24,6 +24,10 @@ func (j *judge) organisation() {
 	j.serversDisagree()
 	j.autodiscoverDNS()
 	j.mailDisabled()
+	j.storedCertificates()
+	j.receiveConnectors()
+	j.sendConnectors()
+	j.siteView()
 	j.notes()
 }
 
@@ -237,16 +241,20 @@ func (j *judge) laggingServer(f *Finding, so probe.ServerObservation, m memberSe
 // autodiscoverDNS warns about accepted domains where clients that do not
 // use the SCP (not domain-joined, phones) cannot find Autodiscover.
 func (j *judge) autodiscoverDNS() {
+	servers := j.in.Obs.DNSServers
+	if j.in.Obs.Outside != nil {
+		servers = j.in.Obs.Outside.DNSServers // asked as clients outside the domain do
+	}
 	for _, d := range j.in.Org.AcceptedDomains {
 		a := j.in.Obs.Autodiscover[strings.ToLower(d.Name)]
-		if a == nil || a.Found() {
+		if a == nil || a.Found() || !d.ClientDomain() {
 			continue
 		}
 		j.addOrg(Finding{
 			Code: CodeAutodiscoverDNS, Severity: Warning, Host: "autodiscover." + a.Domain,
 			Sources: []inventory.Source{{Origin: j.originOf(), Service: inventory.ServiceAutodiscoverDNS, Object: d.Name, DN: d.DN, Attribute: "msExchAcceptedDomainName"}},
 			Message: fmt.Sprintf("neither autodiscover.%s (A or CNAME: %s) nor _autodiscover._tcp.%s (SRV: %s) exists at %s: Outlook on machines that are not domain-joined, and phones, cannot find the mailbox settings of @%s addresses.",
-				a.Domain, statusWord(a.Host), a.Domain, a.SRVStatus, strings.Join(j.in.Obs.DNSServers, ", "), a.Domain),
+				a.Domain, statusWord(a.Host), a.Domain, a.SRVStatus, strings.Join(servers, ", "), a.Domain),
 		})
 	}
 }

@@ -96,9 +96,7 @@ func (r *remedier) renewSelfSigned(f *diag.Finding, cert *diag.CertInfo) []diag.
 		return t.fix(t.where(f.Address)+": "+comment, c), c.err == nil
 	})
 	if r.hasEdge() {
-		fixes = append(fixes,
-			diag.Fix{Comment: "on each Edge Transport server: export a new Edge subscription file (the old subscription used the old certificate)", Shell: "powershell", Command: `New-EdgeSubscription -FileName 'C:\EdgeSubscription.xml'`},
-			diag.Fix{Comment: "copy C:\\EdgeSubscription.xml to a Hub Transport server and import it there for the Edge server's site; then restart the Microsoft Exchange ADAM service on the Edge server"})
+		fixes = append(fixes, edgeSubscription()...)
 	}
 	return fixes
 }

@@ -61,6 +61,8 @@ var certExplanations = []Explanation{
 		Title: "a certificate the server sends has expired",
 		Means: text(
 			"The certificate the server sends, or an intermediate CA certificate sent with it, is past its end date (NotAfter). The message says which one, and when it expired.",
+			"",
+			"The same code covers certificates the directory stores, which exdiag reads without connecting anywhere (also from an ldifde export): each server's internal transport certificate (msExchServerInternalTLSCert, the Edge subscription certificate on an Edge server), the federation trust's certificates, and the OAuth certificate the Auth Configuration names when a server served it. Their source says \"internal transport certificate (directory)\", \"federation trust (directory)\" or \"Auth Configuration (directory)\".",
 		),
 		UserSees: text(
 			`Outlook shows a Security Alert that begins "Information you exchange with this site cannot be viewed or changed by others. However, there is a problem with the site's security certificate." and says "The security certificate has expired or is not yet valid". Browsers refuse OWA and ECP with an expiry error and ActiveSync phones stop syncing. When the certificate is the one transport uses, mail servers stop offering STARTTLS (see starttls-missing).`,
@@ -81,6 +83,10 @@ var certExplanations = []Explanation{
 			"  Get-ExchangeCertificate -Thumbprint THUMBPRINT | New-ExchangeCertificate",
 			"",
 			"If an Edge Transport server subscribes to the organisation, subscribe it again afterwards (see starttls-missing). For an expired intermediate, install the current intermediate certificate in the server's Intermediate Certification Authorities store and restart IIS (iisreset).",
+			"",
+			"An expired internal transport certificate is renewed on its server as KB 953354 (Exchange 2007) or Microsoft's HealthChecker (2010 and later) describe; a federation certificate that still works is replaced with a new one set as the trust's next certificate, then published; an expired one needs the federation trust created again:",
+			"  Set-FederationTrust -Identity 'Microsoft Federation Gateway' -Thumbprint THUMBPRINT -RefreshMetadata",
+			"  Set-FederationTrust -Identity 'Microsoft Federation Gateway' -PublishFederationCertificate",
 		),
 		KB: []string{kb953354, selfSigned},
 	},

@@ -20,6 +20,10 @@ type Input struct {
 	DNS map[string]*probe.DNSResult
 	// DNSServers are the servers asked (for messages).
 	DNSServers []string
+	// PublicDNSServers are the servers clients outside the domain were
+	// taken to ask (--external-dns-server), when not those of DNSServers:
+	// the zones they answer from are the public ones.
+	PublicDNSServers []string
 	// TargetHost overrides the replacement host (--target-host).
 	TargetHost string
 	// Expect holds the thumbprints the run expected (--expect-thumbprint).
@@ -89,6 +93,11 @@ func newRemedier(rep *diag.Report, in Input) *remedier {
 	for i := range rep.Certificates {
 		r.certs[rep.Certificates[i].Thumbprint] = &rep.Certificates[i]
 	}
+	for i := range rep.DirectoryCertificates {
+		if c := &rep.DirectoryCertificates[i].Cert; r.certs[c.Thumbprint] == nil {
+			r.certs[c.Thumbprint] = c
+		}
+	}
 	for _, ep := range rep.Endpoints {
 		for i := range ep.Chain {
 			if _, ok := r.certs[ep.Chain[i].Thumbprint]; !ok {
@@ -103,12 +112,26 @@ func newRemedier(rep *diag.Report, in Input) *remedier {
 func (r *remedier) server(name string) *inventory.Server { return r.servers[strings.ToLower(name)] }
 
 func (r *remedier) fix(f *diag.Finding) []diag.Fix {
+	if fixes, ok := r.storedFix(f); ok {
+		return fixes
+	}
 	if fixes, ok := r.clientFix(f); ok {
 		return fixes
 	}
 	switch f.Code {
 	case diag.CodeNameMismatch, diag.CodeCNOnlyMatch:
+		if outsideOnly(f) {
+			return r.outsideName(f)
+		}
 		return r.moveHost(f)
+	case diag.CodeConnectorCertMismatch:
+		return r.connectorCert(f)
+	case diag.CodeInternalTransportMismatch:
+		return r.internalMismatch(f)
+	case diag.CodeAutodiscoverSiteScope:
+		return r.siteScope(f)
+	case diag.CodeAuthCertUnknown:
+		return r.authUnknown(f)
 	case diag.CodeURLNotHTTPS:
 		return r.toHTTPS(f)
 	case diag.CodeDNSMissing:
@@ -186,6 +209,9 @@ var autodiscoverServed = map[inventory.Service]bool{
 func (r *remedier) moveURLs(f *diag.Finding, host string) []diag.Fix {
 	var fixes, recycles []diag.Fix
 	for _, src := range f.Sources {
+		if src.Service == inventory.ServiceAutodiscoverOutside {
+			continue // no directory object holds it: the internal URLs' fix covers the name
+		}
 		for _, u := range r.urlsOf(f, src) {
 			steps, why := r.setHost(src, u, host)
 			if steps == nil {

@@ -83,6 +83,13 @@ func contosoReport() *diag.Report {
 		DNSServers:   []string{"10.0.0.1:53", "10.0.0.2:53"},
 		Certificates: []diag.CertInfo{ex01Cert, mailCert},
 		Summary:      diag.Summary{URLs: 7, Hosts: 3, Handshakes: 3, Errors: 2, Warnings: 1, Infos: 1},
+		Sites: []diag.SiteView{{Site: "Default-First-Site-Name", Servers: []string{"EX01"}, SCPs: []diag.SiteSCP{{
+			Server: "EX01", URL: "https://ex01.contoso.local/Autodiscover/Autodiscover.xml", Rank: diag.RankInSite,
+			Scope: []string{"Default-First-Site-Name"}, ServerSite: "Default-First-Site-Name", Thumbprint: ex01Cert.Thumbprint,
+		}}}},
+		DirectoryCertificates: []diag.StoredCertificate{{Role: "internal transport", Cert: ex01Cert, Source: inventory.Source{
+			Origin: inventory.OriginLDAP, Service: inventory.ServiceInternalTransport, Server: "EX01", Object: "EX01", Attribute: "msExchServerInternalTLSCert",
+			DN: "CN=EX01,CN=Servers,CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=com"}}},
 		Endpoints: []diag.Endpoint{
 			ep("https://ex01.contoso.local/Autodiscover/Autodiscover.xml", "ex01.contoso.local", "10.0.0.5:443", "TLS 1.2", &ex01Cert, scp),
 			ep("https://ex01.contoso.local/EWS/Exchange.asmx", "ex01.contoso.local", "10.0.0.5:443", "TLS 1.2", &ex01Cert, ews),

@@ -145,6 +145,8 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
 		return je
 	})
 	s.array("certificates", len(rep.Certificates), func(i int) any { return toJSONCert(&rep.Certificates[i]) })
+	s.array("sites", len(rep.Sites), func(i int) any { return toJSONSite(&rep.Sites[i]) })
+	s.array("directoryCertificates", len(rep.DirectoryCertificates), func(i int) any { return toJSONStoredCert(&rep.DirectoryCertificates[i]) })
 	s.last = true
 	s.array("findings", len(rep.Findings), func(i int) any {
 		f := &rep.Findings[i]

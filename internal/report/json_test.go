@@ -15,7 +15,12 @@ import (
 // level. Changing a line here is a change of the contract that CI scripts
 // depend on; removing or renaming a field needs a new Schema.
 var jsonFields = map[string]string{
-	".":                                     "certificates dnsServers endpoints findings generatedAt org schema summary tool",
+	".":                                     "certificates directoryCertificates dnsServers endpoints findings generatedAt org schema sites summary tool",
+	".sites[]":                              "scps servers site",
+	".sites[].scps[]":                       "rank scope server serverSite thumbprint url",
+	".directoryCertificates[]":              "certificate role source",
+	".directoryCertificates[].source":       "attribute dn object origin server service",
+	".directoryCertificates[].certificate":  certFields,
 	".tool":                                 "name version",
 	".summary":                              "errors handshakes hosts infos urls verdict warnings",
 	".endpoints[]":                          "address certificate chain error host port scheme source tlsVersion url",
@@ -97,7 +102,7 @@ func TestJSONArraysAreNeverNull(t *testing.T) {
 		}
 	}
 	empty := render(t, &diag.Report{GeneratedAt: now}, Options{Format: JSON})
-	for _, field := range []string{`"endpoints": []`, `"findings": []`} {
+	for _, field := range []string{`"endpoints": []`, `"findings": []`, `"sites": []`, `"directoryCertificates": []`} {
 		if !strings.Contains(empty, field) {
 			t.Errorf("want %s in:\n%s", field, empty)
 		}
