@@ -14,6 +14,7 @@ import (
 	"github.com/exdiag/exdiag/internal/probe"
 	"github.com/exdiag/exdiag/internal/remedy"
 	"github.com/exdiag/exdiag/internal/report"
+	"github.com/exdiag/exdiag/internal/safetext"
 	"github.com/exdiag/exdiag/internal/term"
 )
 
@@ -153,6 +154,9 @@ func (o *CheckOptions) validate() error {
 	}
 	if o.Concurrency < 1 {
 		return usageErrorf("", "--concurrency %d must be at least 1", o.Concurrency)
+	}
+	if o.TargetHost != "" && (!safetext.HostName(o.TargetHost) || !strings.Contains(o.TargetHost, ".")) {
+		return usageErrorf("give a fully qualified DNS name the certificate covers, e.g. --target-host mail.contoso.com", "--target-host %q is not a DNS host name", o.TargetHost)
 	}
 	for _, t := range o.Expect {
 		if diag.NormalizeThumbprint(t) == "" {
