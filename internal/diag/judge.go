@@ -71,6 +71,7 @@ var certificateCodes = map[Code]bool{
 	CodeCertExpiring: true, CodeCertSelfSigned: true, CodeCertUntrusted: true, CodeCertUnexpected: true,
 	CodeSelfSignedExternal: true, CodePrincipalNameMismatch: true, CodePrincipalNameSANOnly: true,
 	CodeCertWeakKey: true, CodeCertWeakSignature: true, CodeCertNegativeSerial: true, CodeCertUnknownCriticalExtension: true,
+	CodeChainExtraCert: true, CodeCertProfile: true,
 }
 
 type judge struct {

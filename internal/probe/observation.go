@@ -124,6 +124,9 @@ type Trust struct {
 	Detail   string
 	// Chain is the verified chain (leaf to root) when Verified.
 	Chain []*x509.Certificate
+	// Chains are every path crypto/x509 verified, Chain first: clients
+	// pick one of them, so a served certificate on none is used by none.
+	Chains [][]*x509.Certificate
 }
 
 // DNSStatus is the outcome of looking a host name up.

@@ -43,7 +43,7 @@ func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time)
 		}
 	}
 	if err == nil {
-		return Trust{Verified: true, Chain: chains[0]}
+		return Trust{Verified: true, Chain: chains[0], Chains: chains}
 	}
 	return classifyTrust(chain, err)
 }

@@ -36,7 +36,7 @@ var certExplanations = []Explanation{
 		KB: []string{kb940726, rfc6125},
 	},
 	{
-		Code: diag.CodeCNOnlyMatch, Severity: diag.Warning,
+		Code: diag.CodeCNOnlyMatch, Severity: diag.Error,
 		Title: "the host name is only in the certificate's subject CN",
 		Means: text(
 			"The certificate has no subject alternative names, and the host is named only in its subject common name (CN). RFC 6125 treats the CN as a last resort for old certificates; Apple's platforms and Chrome ignore it altogether and look only at the SANs.",
