@@ -20,7 +20,7 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	// (rules_path.go): path replaces hs.Chain below.
 	path, extra := clientPath(hs, j.in.Now)
 	for i, c := range path {
-		j.validity(eo, f, c, pathRole(hs, c, i))
+		j.validity(eo, f, c, pathRole(hs, c, i, f.Address))
 	}
 	if internalTransport(eo, leaf) {
 		return
@@ -129,7 +129,8 @@ func internalTransport(eo probe.EndpointObservation, leaf *x509.Certificate) boo
 	return isDefault && eo.Endpoint.Source.Service == inventory.ServiceSMTP
 }
 
-// validity checks one certificate of the path; which names it (pathRole).
+// validity checks one certificate of the path; which names it and where it
+// was served (pathRole).
 func (j *judge) validity(eo probe.EndpointObservation, f Finding, c *x509.Certificate, which string) {
 	now := j.in.Now
 	f.Thumbprint = Thumbprint(c)
@@ -137,17 +138,17 @@ func (j *judge) validity(eo probe.EndpointObservation, f Finding, c *x509.Certif
 	case now.After(c.NotAfter):
 		f.Code, f.Severity = CodeCertExpired, Error
 		f.Message = fmt.Sprintf("Outlook shows \"The security certificate has expired or is not yet valid\": %s "+
-			"served at %s expired on %s (%s ago). Renew it and bind the new certificate.",
-			which, f.Address, day(c.NotAfter), days(c.NotAfter, now))
+			"expired on %s (%s ago). Renew it and bind the new certificate.",
+			which, day(c.NotAfter), days(c.NotAfter, now))
 	case now.Before(c.NotBefore):
 		f.Code, f.Severity = CodeCertNotYetValid, Error
 		f.Message = fmt.Sprintf("Outlook shows \"The security certificate has expired or is not yet valid\": %s "+
-			"served at %s is valid only from %s (in %s). Check the server's clock, or wait before binding it.",
-			which, f.Address, day(c.NotBefore), days(now, c.NotBefore))
+			"is valid only from %s (in %s). Check the server's clock, or wait before binding it.",
+			which, day(c.NotBefore), days(now, c.NotBefore))
 	case c.NotAfter.Sub(now) < time.Duration(j.in.WarnDays)*24*time.Hour:
 		f.Code, f.Severity = CodeCertExpiring, Warning
-		f.Message = fmt.Sprintf("%s served at %s expires on %s, in %s. Renew it before then, or Outlook will show "+
-			"\"The security certificate has expired or is not yet valid\".", capitalize(which), f.Address,
+		f.Message = fmt.Sprintf("%s expires on %s, in %s. Renew it before then, or Outlook will show "+
+			"\"The security certificate has expired or is not yet valid\".", capitalize(which),
 			day(c.NotAfter), days(now, c.NotAfter))
 	default:
 		return

@@ -22,7 +22,7 @@ func (j *judge) crypto(eo probe.EndpointObservation, f Finding, hs *probe.Handsh
 	for i, c := range chain {
 		g := f // each j.add stores a copy
 		g.Thumbprint = Thumbprint(c)
-		which := pathCertAt(hs, c, i, f.Address)
+		which := capitalize(pathRole(hs, c, i, f.Address))
 		if bits, ok := rsaBits(c); ok && bits < minRSABits {
 			g.Code, g.Severity = CodeCertWeakKey, Warning
 			g.Message = fmt.Sprintf("%s has a %d-bit RSA key: keys under %d bits can be broken, and current "+

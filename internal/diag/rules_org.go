@@ -197,7 +197,7 @@ func (j *judge) serverCertificates() {
 			f := Finding{Host: so.Host, Address: hostOf(so.Handshake.Address)}
 			path, _ := clientPath(hs, j.in.Now)
 			for i, c := range path {
-				j.validity(eo, f, c, pathRole(hs, c, i))
+				j.validity(eo, f, c, pathRole(hs, c, i, f.Address))
 			}
 			if len(j.in.Expect) > 0 && !slices.Contains(j.in.Expect, Thumbprint(leaf)) {
 				f.Code, f.Severity, f.Thumbprint = CodeCertUnexpected, Error, Thumbprint(leaf)

@@ -87,32 +87,18 @@ func certProblems(c *x509.Certificate, now time.Time, anchor bool) []string {
 }
 
 // pathRole names certificate c, at index i of the path clients validate,
-// for messages: the leaf, an intermediate the server sent, or the root (or
-// CA) the path leads to from the client's trust store.
-func pathRole(hs *probe.Handshake, c *x509.Certificate, i int) string {
+// for messages: the leaf served at addr, an intermediate addr sent, or the
+// root (or CA) from the client's trust store that the chain leads to.
+func pathRole(hs *probe.Handshake, c *x509.Certificate, i int, addr string) string {
 	switch {
 	case i == 0:
-		return "the certificate " + subjectName(c)
+		return fmt.Sprintf("the certificate %s served at %s", subjectName(c), addr)
 	case containsCert(hs.Chain, c):
-		return "the intermediate certificate " + subjectName(c) + " sent with it"
+		return fmt.Sprintf("the intermediate certificate %s sent by %s", subjectName(c), addr)
 	case selfIssued(c):
-		return "the root certificate " + subjectName(c) + " the chain leads to"
+		return fmt.Sprintf("the root certificate %s that the chain served at %s leads to", subjectName(c), addr)
 	}
-	return "the CA certificate " + subjectName(c) + " the chain leads to"
-}
-
-// pathCertAt is pathRole for messages that start with the certificate and
-// name the address.
-func pathCertAt(hs *probe.Handshake, c *x509.Certificate, i int, addr string) string {
-	switch {
-	case i == 0:
-		return fmt.Sprintf("The certificate %s served at %s", subjectName(c), addr)
-	case containsCert(hs.Chain, c):
-		return fmt.Sprintf("The intermediate certificate %s sent by %s", subjectName(c), addr)
-	case selfIssued(c):
-		return fmt.Sprintf("The root certificate %s that the chain served at %s leads to", subjectName(c), addr)
-	}
-	return fmt.Sprintf("The CA certificate %s that the chain served at %s leads to", subjectName(c), addr)
+	return fmt.Sprintf("the CA certificate %s that the chain served at %s leads to", subjectName(c), addr)
 }
 
 // extraCerts reports each certificate the server sends that no verified

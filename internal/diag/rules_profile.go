@@ -29,7 +29,7 @@ func (j *judge) clientProfile(eo probe.EndpointObservation, f Finding, hs *probe
 				"require Server Authentication in it (iOS 13, macOS 10.15), so Outlook on Windows, iPhone and iPad "+
 				"ActiveSync and Outlook for Mac refuse it, although Go and OpenSSL-based clients read it as no restriction. "+
 				"Reissue it with Server Authentication (1.3.6.1.5.5.7.3.1) in the extended key usage.",
-				pathCertAt(hs, c, i, f.Address))
+				capitalize(pathRole(hs, c, i, f.Address)))
 			j.add(g, g.Thumbprint+"empty-eku", eo)
 		}
 	}
