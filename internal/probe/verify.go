@@ -19,8 +19,12 @@ func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time)
 	if len(chain) == 0 {
 		return Trust{}
 	}
+	served := chain[1:]
+	if lifted, ok := withoutOtherNameConstraints(chain); ok {
+		served = lifted // UPN name constraints crypto/x509 cannot evaluate (othername.go)
+	}
 	inter := x509.NewCertPool()
-	for _, c := range chain[1:] {
+	for _, c := range served {
 		inter.AddCert(c)
 	}
 	verify := func(at time.Time) ([][]*x509.Certificate, error) {
