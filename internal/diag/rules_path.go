@@ -102,16 +102,22 @@ func pathRole(hs *probe.Handshake, c *x509.Certificate, i int, addr string) stri
 }
 
 // extraCerts reports each certificate the server sends that no verified
-// path uses and that something is wrong with. Clients that pick the best
-// path never use it; clients that follow the chain as sent may.
+// path uses: a warning when something is wrong with it (clients that follow
+// the chain as sent may take it), information otherwise (a client that
+// trusts other roots may need it, as old devices needed cross-certificates).
 func (j *judge) extraCerts(eo probe.EndpointObservation, f Finding, extra []*x509.Certificate, path []*x509.Certificate) {
 	for _, c := range extra {
-		problems := certProblems(c, j.in.Now, false)
-		if len(problems) == 0 {
-			problems = []string{"no client needs it"}
-		}
 		g := f
 		g.Code, g.Severity, g.Thumbprint = CodeChainExtraCert, Warning, Thumbprint(c)
+		problems := certProblems(c, j.in.Now, false)
+		if len(problems) == 0 {
+			g.Severity = Info
+			g.Message = fmt.Sprintf("%s also sends the certificate %s (issued by %s), which no path to a root trusted here uses: "+
+				"clients build %s. Nothing is wrong with it, and a client that trusts other roots may need it (a cross-certificate "+
+				"kept for old devices); if none does, stop sending it.", f.Address, subjectName(c), issuerName(c), pathNames(path))
+			j.add(g, g.Thumbprint, eo)
+			continue
+		}
 		g.Message = fmt.Sprintf("%s sends the certificate %s (issued by %s), which is on no path to a trusted root: %s. "+
 			"Windows, Apple platforms and current browsers build the valid path %s and ignore it, but clients that follow "+
 			"the chain in the order it is sent (OpenSSL 1.0 and LibreSSL 3.1 and older in appliances, scripts and Linux mail "+

@@ -154,8 +154,15 @@ func TestPathExtraCertificateSaysWhatIsWrong(t *testing.T) {
 	if len(msgs) != 2 {
 		t.Fatalf("chain-extra-cert findings = %d, want 2: %q", len(msgs), msgs)
 	}
+	sev := map[string]Severity{}
+	for _, f := range rep.Findings {
+		sev[f.Thumbprint] = f.Severity
+	}
+	if sev[Thumbprint(unused.cert)] != Info || sev[Thumbprint(critical.cert)] != Warning {
+		t.Errorf("severities: unused %s, critical %s; want info, warning", sev[Thumbprint(unused.cert)], sev[Thumbprint(critical.cert)])
+	}
 	joined := strings.Join(msgs, "\n")
-	for _, want := range []string{"CN=Fabrikam Issuing", "no client needs it", "CN=Odd Issuing", "critical extension clients do not know (1.3.6.1.4.1.55738.666.1)"} {
+	for _, want := range []string{"CN=Fabrikam Issuing", "Nothing is wrong with it", "CN=Odd Issuing", "critical extension clients do not know (1.3.6.1.4.1.55738.666.1)"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("messages lack %q:\n%s", want, joined)
 		}

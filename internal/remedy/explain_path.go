@@ -17,7 +17,7 @@ var pathExplanations = []Explanation{
 		Means: text(
 			"Besides its own certificate and the intermediates that lead to a trusted root, the server sends another certificate that is on no path clients can build to a root they trust: an expired cross-certificate, an old intermediate, an intermediate with an extension clients reject, or one that belongs to another chain. The message names the certificate, says what is wrong with it and shows the path clients use instead.",
 			"",
-			"exdiag judges validity, keys, signatures and critical extensions on the path clients build, as clients do, so a certificate sent but not used is a warning of its own and never an error about the path.",
+			"exdiag judges validity, keys, signatures and critical extensions on the path clients build, as clients do, so a certificate sent but not used is a warning of its own and never an error about the path. When nothing is wrong with it, the finding is only information: a client that trusts other roots may need it, as old devices needed the cross-certificates CAs publish for them.",
 		),
 		UserSees: text(
 			"Outlook on Windows, iPhone, iPad and Mac clients and current browsers see nothing: they build every path they can and pick the valid one. Clients that follow the chain in the order the server sends it can take the path through the bad certificate and fail with an expiry or trust error: OpenSSL 1.0 and LibreSSL 3.1 and older (appliances, monitoring, scripts using curl or wget, Linux mail clients), older GnuTLS and older Android versions. When the AddTrust External CA Root and its cross-certificate expired in May 2020, this is how servers still sending that cross-certificate broke those clients while browsers kept working.",
