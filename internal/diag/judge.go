@@ -71,6 +71,7 @@ var certificateCodes = map[Code]bool{
 	CodeCertExpiring: true, CodeCertSelfSigned: true, CodeCertUntrusted: true, CodeCertUnexpected: true,
 	CodeSelfSignedExternal: true, CodePrincipalNameMismatch: true, CodePrincipalNameSANOnly: true,
 	CodeCertWeakKey: true, CodeCertWeakSignature: true, CodeCertNegativeSerial: true, CodeCertUnknownCriticalExtension: true,
+	CodeCertRevoked: true, CodeRevocationUnavailable: true, CodeChainIncomplete: true, CodeCertValidityTooLong: true, CodeCertEKUMissing: true,
 	CodeChainExtraCert: true, CodeCertProfile: true,
 }
 
@@ -211,6 +212,9 @@ func (j *judge) endpoint(eo probe.EndpointObservation) Endpoint {
 	if len(hs.Chain) == 0 {
 		ep.Error = "the server sent no certificate"
 		return ep
+	}
+	if hs.Err != nil {
+		j.afterCertificate(eo, hs)
 	}
 	ep.TLSVersion = tls.VersionName(hs.Version)
 	ep.Chain = make([]CertInfo, len(hs.Chain))

@@ -27,7 +27,10 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	}
 	j.names(eo, f, leaf, path)
 	j.crypto(eo, f, hs, path)
-	j.clientProfile(eo, f, hs, path)
+	j.clientProfiles(eo, f, leaf)
+	j.pathProfile(eo, f, hs, path)
+	j.chainIncomplete(eo, f, hs)
+	j.revocation(eo, f, hs)
 	j.extraCerts(eo, f, extra, path)
 	if SelfSigned(leaf) {
 		f := f
@@ -45,7 +48,7 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	}
 	if !hs.Trust.Verified {
 		f := f
-		f.Code, f.Severity = CodeCertUntrusted, Error
+		f.Code, f.Severity, f.Cause = CodeCertUntrusted, Error, string(hs.Trust.Reason)
 		f.Message = untrustedMessage(leaf, hs.Trust)
 		if eo.Endpoint.Peer == inventory.PeerMailServers {
 			f.Severity = Warning

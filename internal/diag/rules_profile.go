@@ -12,11 +12,11 @@ import (
 
 var oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
 
-// clientProfile reports what the platforms of an organisation's clients
+// pathProfile reports what the platforms of an organisation's clients
 // (Windows, Apple, Android) refuse on the path although crypto/x509, and
 // so the trust check, accepts it. Each check names the clients and its
 // source; the x509-limbo tier (internal/diag/limbo) keeps the list honest.
-func (j *judge) clientProfile(eo probe.EndpointObservation, f Finding, hs *probe.Handshake, path []*x509.Certificate) {
+func (j *judge) pathProfile(eo probe.EndpointObservation, f Finding, hs *probe.Handshake, path []*x509.Certificate) {
 	for i, c := range path {
 		if i > 0 && i == len(path)-1 && selfIssued(c) {
 			continue // a trust anchor is trusted as it is (RFC 5280 §6.1)

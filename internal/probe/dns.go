@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
@@ -24,6 +25,8 @@ type resolver struct {
 	timeout time.Duration
 	// noServers explains an empty server list.
 	noServers string
+	// answered counts the queries a server answered (not REFUSED).
+	answered atomic.Int64
 }
 
 // answer is the outcome of one name and record type at the servers.
@@ -226,8 +229,12 @@ func (r *resolver) exchange(ctx context.Context, name string, qtype uint16) (*dn
 		case err != nil:
 			notes = append(notes, s+": "+r.describe(err))
 		case m.Rcode == dns.RcodeSuccess || m.Rcode == dns.RcodeNameError:
+			r.answered.Add(1)
 			return m, s, notes, ""
 		default:
+			if m.Rcode != dns.RcodeRefused {
+				r.answered.Add(1)
+			}
 			notes = append(notes, s+": "+strings.ToLower(dns.RcodeToString[m.Rcode]))
 			status, failed = DNSServFail, s
 		}

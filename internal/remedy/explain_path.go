@@ -2,12 +2,6 @@ package remedy
 
 import "github.com/exdiag/exdiag/internal/diag"
 
-// References of the path explanations.
-const (
-	rfc5280    = "RFC 5280"
-	appleTrust = "Apple: Requirements for trusted certificates in iOS 13 and macOS 10.15 (support.apple.com/103769)"
-)
-
 // pathExplanations cover the path clients build (diag/rules_path.go) and
 // what their platforms refuse beyond it (diag/rules_profile.go).
 var pathExplanations = []Explanation{
@@ -53,6 +47,6 @@ var pathExplanations = []Explanation{
 			"",
 			"A CA certificate with this problem has to be reissued by its parent CA.",
 		),
-		KB: []string{rfc5280, appleTrust},
+		KB: []string{rfc5280, apple103769},
 	},
 }

@@ -90,7 +90,7 @@ func outOfScope(c *limboCase) string {
 	case c.ExpectedPeerName == nil || (c.ExpectedPeerName.Kind != "DNS" && c.ExpectedPeerName.Kind != "IP"):
 		return "no DNS or IP peer name"
 	case len(c.CRLs) > 0 || hasFeature("has-crl"):
-		return "revocation (CRLs are not checked)"
+		return "revocation (the suite hands CRLs to the validator; exdiag fetches them from distribution points)"
 	case c.MaxChainDepth != nil || hasFeature("max-chain-depth"):
 		return "harness chain-depth limit"
 	case hasFeature("has-policy-constraints"):

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -38,6 +39,24 @@ func (v verdict) String() string {
 var connectionCodes = []diag.Code{
 	diag.CodeDNSMissing, diag.CodeUnreachable, diag.CodeTLSError, diag.CodeTLSLegacy,
 	diag.CodeStartTLSMissing, diag.CodeURLInvalid, diag.CodeURLNotHTTPS,
+}
+
+// loopbackOnly is the prober's dialer: the suite's certificates name CRL,
+// OCSP and CA issuer URLs on the Internet, and no test may connect there
+// (they resolve at the lab DNS server, which knows only the peer names).
+type loopbackOnly struct{ t *testing.T }
+
+func (l loopbackOnly) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil, err
+	}
+	if ip, err := netip.ParseAddr(host); err != nil || !ip.IsLoopback() {
+		l.t.Errorf("exdiag dialled %s, which is not a loopback address", address)
+		return nil, fmt.Errorf("test: refusing to dial %s", address)
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, address)
 }
 
 // runExdiag serves the case on loopback and runs exdiag's probe and
@@ -83,6 +102,7 @@ func runExdiag(t *testing.T, c *limboCase, dns string) verdict {
 		Roots:         roots,
 		Timeout:       20 * time.Second,
 		Now:           func() time.Time { return at },
+		Dialer:        loopbackOnly{t},
 	})
 	url := "https://" + net.JoinHostPort(c.peer(), "443") + "/"
 	obs := p.Run(context.Background(), []inventory.Endpoint{{
