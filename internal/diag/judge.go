@@ -137,8 +137,22 @@ func (j *judge) certInfo(c *x509.Certificate) CertInfo {
 		return ci
 	}
 	ci := NewCertInfo(c)
+	ci.Revocation = revocationOf(j.in.Obs, c)
 	j.infos[c] = ci
 	return ci
+}
+
+// revocationOf is what the observations say of c's revocation sources.
+func revocationOf(obs *probe.Observations, c *x509.Certificate) []RevocationCheck {
+	r := obs.Revocation[probe.CertKey(c)]
+	if r == nil {
+		return nil
+	}
+	out := make([]RevocationCheck, len(r.Sources))
+	for i, s := range r.Sources {
+		out[i] = RevocationCheck{Kind: string(s.Kind), URL: s.URL, State: string(s.State), Detail: s.Detail, RevokedAt: s.RevokedAt, Internal: s.Internal}
+	}
+	return out
 }
 
 // endpointsOf lists the endpoints a server publishes on host:port.
@@ -235,6 +249,7 @@ func distinctLeaves(obs *probe.Observations) []CertInfo {
 			continue
 		}
 		ci := NewCertInfo(hs.Chain[0])
+		ci.Revocation = revocationOf(obs, hs.Chain[0])
 		if !seen[ci.Thumbprint] {
 			seen[ci.Thumbprint] = true
 			out = append(out, ci)

@@ -29,8 +29,30 @@ type crlCall struct {
 // crlCache parses each CRL once however many certificates point at it:
 // an enterprise CRL holds thousands of entries.
 type crlCache struct {
-	mu sync.Mutex
-	m  map[string]*crlCall
+	mu   sync.Mutex
+	m    map[string]*crlCall
+	sigs map[string]error // CRL URL and issuer DER: the signature check's result
+}
+
+// signedBy checks the CRL at rawURL against issuer once: an organisation's
+// servers share a handful of issuers, and each check is a public-key
+// operation.
+func (c *crlCache) signedBy(rawURL string, crl *x509.RevocationList, issuer *x509.Certificate) error {
+	key := rawURL + "\x00" + string(issuer.Raw)
+	c.mu.Lock()
+	err, ok := c.sigs[key]
+	c.mu.Unlock()
+	if ok {
+		return err
+	}
+	err = crl.CheckSignatureFrom(issuer)
+	c.mu.Lock()
+	if c.sigs == nil {
+		c.sigs = map[string]error{}
+	}
+	c.sigs[key] = err
+	c.mu.Unlock()
+	return err
 }
 
 func (c *crlCache) get(key string, load func() parsedCRL) parsedCRL {
@@ -65,7 +87,7 @@ func (p *Prober) crlSource(ctx context.Context, f *fetcher, cache *crlCache, raw
 		src.State, src.Detail = RevocationInvalid, "the certificate's issuer is not known, so the CRL's signature cannot be checked"
 		return src
 	}
-	if err := crl.crl.CheckSignatureFrom(issuer); err != nil {
+	if err := cache.signedBy(rawURL, crl.crl, issuer); err != nil {
 		src.State, src.Detail = RevocationInvalid, "the CRL is not signed by the certificate's issuer "+dn(issuer)
 		return src
 	}

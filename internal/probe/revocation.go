@@ -94,7 +94,8 @@ func (p *Prober) checkRevocation(ctx context.Context, obs *Observations, f *fetc
 				continue
 			}
 			var issuer *x509.Certificate
-			if i+1 < len(path) && c.CheckSignatureFrom(path[i+1]) == nil {
+			// A verified path is already checked link by link.
+			if i+1 < len(path) && (h.Trust.Verified || c.CheckSignatureFrom(path[i+1]) == nil) {
 				issuer = path[i+1]
 			}
 			jobs[k] = job{c, issuer}
