@@ -87,7 +87,7 @@ func simpleBind(s *session, o ConnectOptions, op string) error {
 		return err
 	}
 	if err := s.conn.Bind(o.User, pw); err != nil {
-		return failure(op, err, ldapHint)
+		return s.explain(failure(op, err, ldapHint))
 	}
 	return nil
 }
@@ -106,7 +106,7 @@ func ntlmBind(s *session, o ConnectOptions, op string) error {
 		return err
 	}
 	if err := s.conn.NTLMBind(domain, user, pw); err != nil {
-		return failure(op, err, ldapHint)
+		return s.explain(failure(op, err, ldapHint))
 	}
 	return nil
 }
@@ -122,12 +122,12 @@ func kerberosBind(s *session, o ConnectOptions, op string) error {
 	}
 	defer done()
 	if err := s.conn.GSSAPIBind(client, "ldap/"+s.target.host, ""); err != nil {
-		return failure(op, err, func(err error) string {
+		return s.explain(failure(op, err, func(err error) string {
 			if h := ldapHint(err); h != "" {
 				return h
 			}
 			return kerberosHint(err)
-		})
+		}))
 	}
 	return nil
 }
