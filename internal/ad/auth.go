@@ -132,20 +132,24 @@ func kerberosBind(s *session, o ConnectOptions, op string) error {
 	return nil
 }
 
-// kerberosHint explains the usual Kerberos failures.
+// kerberosHint explains the usual Kerberos failures: by value where there
+// is one (SSPI statuses, a missing ticket cache), else by the protocol's
+// own error names, which gokrb5 keeps only in its text.
 func kerberosHint(err error) string {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, errNoKerberos):
 		return "use --auth simple --user DOMAIN\\user over TLS"
+	case errors.Is(err, errNoTicket):
+		return "no Kerberos ticket: run kinit user@REALM (or set KRB5CCNAME=FILE:/path)"
+	case sspiHint(err) != "":
+		return sspiHint(err)
 	case strings.Contains(msg, "KDC_ERR_S_PRINCIPAL_UNKNOWN"):
 		return "the DC has no ldap/ service principal for that name: use the DC's FQDN as registered in AD"
 	case strings.Contains(msg, "expired") || strings.Contains(msg, "TKT_EXPIRED"):
 		return "the Kerberos ticket has expired: run kinit again"
-	case strings.Contains(msg, "no such file") || strings.Contains(msg, "cannot find the file"):
-		return "no Kerberos ticket: run kinit user@REALM (or set KRB5CCNAME=FILE:/path)"
 	}
-	return "check the Kerberos ticket (klist) and krb5.conf (KRB5_CONFIG)"
+	return kerberosCheckHint
 }
 
 // password returns o.Password, or asks for it.

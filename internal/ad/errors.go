@@ -28,6 +28,7 @@ var (
 	errClearTextBind = errors.New("refusing to send a password over an unencrypted connection")
 	errNoPassword    = errors.New("no password given")
 	errNoUser        = errors.New("no user name given")
+	errNoTicket      = errors.New("no Kerberos ticket")
 	// errNoKerberos: the build leaves out go-ldap's gssapi package (see
 	// auth_nogssapi.go).
 	errNoKerberos = errors.New("this exdiag build has no Kerberos support")
