@@ -39,7 +39,7 @@ func TestNamespace(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	ns, err := NewNamespace(ctx, fmt.Sprintf("exdiag-wine-%d", os.Getpid()), map[string]string{
-		"hosts": fmt.Sprintf("127.0.0.1 localhost\n127.0.0.1 %s.%s %s\n::1 localhost\n", short, nsDomain, short),
+		"hosts":       fmt.Sprintf("127.0.0.1 localhost\n127.0.0.1 %s.%s %s\n::1 localhost\n", short, nsDomain, short),
 		"resolv.conf": fmt.Sprintf("nameserver %s\nsearch %s\n", strings.TrimSuffix(nsDNSServer, ":53"), nsDomain),
 		// the trusted roots Wine imports: the test puts the DC's CA there
 		"ssl/certs/": "",
