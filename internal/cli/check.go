@@ -43,6 +43,9 @@ type CheckOptions struct {
 	Stats       bool
 	Script      string
 	Force       bool
+
+	// progress is the run's progress line, held while a password is asked.
+	progress *term.Progress
 }
 
 const checkLong = `Check the certificate, name and DNS of every Exchange URL.
@@ -194,6 +197,7 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	progress := term.NewProgress(o.IO.ErrOut, o.IO.StderrTTY() && (format == report.Text || format == report.Markdown))
 	defer progress.Done()
 	cfg.Progress = progress.Set
+	o.progress = progress
 	var org *inventory.Org
 	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
 	for _, u := range o.URLs {
