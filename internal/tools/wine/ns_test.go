@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/exdiag/exdiag/internal/lab/samba"
 )
 
 // The machine as the namespace presents it: joined to nsDomain, with one
@@ -83,7 +85,11 @@ func TestNamespace(t *testing.T) {
 		t.Fatalf("the namespace tests failed: %v", err)
 	}
 	for _, name := range want {
-		if !strings.Contains(string(out), "--- PASS: "+name+" ") {
+		switch {
+		case strings.Contains(string(out), "--- PASS: "+name+" "):
+		case strings.Contains(string(out), "--- SKIP: "+name+" ") && !samba.InCI():
+			t.Logf("%s skipped (without CI=true, a missing Samba skips it)", name)
+		default:
 			t.Errorf("%s did not pass in the namespace", name)
 		}
 	}
