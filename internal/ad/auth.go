@@ -105,6 +105,12 @@ func ntlmBind(s *session, o ConnectOptions, op string) error {
 	if err != nil {
 		return err
 	}
+	// go-ntlmssp puts the domain into the AUTHENTICATE_MESSAGE only when
+	// the user name carries it (DOMAIN\user); the DC verifies the response
+	// with that domain, and an empty one means the DC's own.
+	if domain != "" {
+		user = o.User
+	}
 	if err := s.conn.NTLMBind(domain, user, pw); err != nil {
 		return s.explain(failure(op, err, ldapHint))
 	}
