@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/exdiag/exdiag/internal/netfail"
+	"github.com/exdiag/exdiag/internal/tools/wine/underwine"
 )
 
 // handshakeErrorForTest dials s, handshakes with a short deadline and
@@ -25,12 +26,10 @@ func handshakeErrorForTest(t *testing.T, s *Server, deadline time.Duration) erro
 }
 
 // resetForTest reports whether err is a connection reset by the peer, by
-// its errno (WSAECONNRESET on Windows), never by its text. Wine 8.0 reports
-// a reset that arrived before the client's read was posted as end of file
-// (its server consumes the socket's error), so under Wine that counts too;
-// internal/netfail's tests show that Wine reports a reset a waiting read sees.
+// its errno (WSAECONNRESET on Windows), never by its text. Under Wine an
+// early reset may read as end of file (see underwine.LosesEarlyResets).
 func resetForTest(err error) bool {
-	return netfail.IsReset(err) || underWine && netfail.Of(err) == netfail.Closed
+	return netfail.IsReset(err) || underwine.LosesEarlyResets() && netfail.Of(err) == netfail.Closed
 }
 
 func TestServerBehaviors(t *testing.T) {
