@@ -62,6 +62,9 @@ func Read(ctx context.Context, o ConnectOptions, f Filter) (*inventory.Org, Stat
 	defer s.close()
 	st.DC = s.target.addr()
 	org, err := discover(ctx, newSearcher(s.conn, o.timeout(), &st), s.target, f)
+	if err != nil {
+		err = s.explain(err)
+	}
 	st.Duration = time.Since(start)
 	return org, st, err
 }

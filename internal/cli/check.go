@@ -47,6 +47,9 @@ type CheckOptions struct {
 	Force       bool
 	// NoRevocation skips CRL and OCSP fetches (--no-revocation).
 	NoRevocation bool
+
+	// progress is the run's progress line, held while a password is asked.
+	progress *term.Progress
 }
 
 const checkLong = `Check the certificate, name and DNS of every Exchange URL.
@@ -214,6 +217,7 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	progress := term.NewProgress(o.IO.ErrOut, o.IO.StderrTTY() && (format == report.Text || format == report.Markdown))
 	defer progress.Done()
 	cfg.Progress = progress.Set
+	o.progress = progress
 	var org *inventory.Org
 	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
 	for _, u := range o.URLs {

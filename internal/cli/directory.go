@@ -78,7 +78,10 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 	}
 	co.Password = pw
 	if o.IO.StdinTTY() || o.IO.StderrTTY() {
-		co.PasswordPrompt = o.IO.ReadPassword
+		co.PasswordPrompt = func(prompt string) (string, error) {
+			defer o.progress.Hold()() // its redraw would overwrite the prompt
+			return o.IO.ReadPassword(prompt)
+		}
 	}
 	org, stats, err := ad.Read(ctx, co, filter)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/exdiag/exdiag/internal/lab"
 	"github.com/exdiag/exdiag/internal/report"
 	"github.com/exdiag/exdiag/internal/term"
+	"github.com/exdiag/exdiag/internal/tools/wine/underwine"
 )
 
 // The hostile lab end to end: `exdiag check` against every misbehaving
@@ -195,9 +196,13 @@ func checkHostileFindings(t *testing.T, h *lab.Hostile, js string) {
 			got = append(got, f.Code)
 			if diag.Code(f.Code) == want.code {
 				found = true
-				if f.Severity != want.severity || !strings.Contains(f.Message, want.detail) {
+				detail := want.detail
+				if c.Name == "reset" && underwine.LosesEarlyResets() && strings.Contains(f.Message, "closed the connection mid-exchange") {
+					detail = "closed the connection mid-exchange" // Wine may read an early reset as end of file
+				}
+				if f.Severity != want.severity || !strings.Contains(f.Message, detail) {
 					t.Errorf("%s (%s): %s %s %q; want %s with %q", c.Name, c.What, f.Severity, f.Code,
-						truncateForLog(f.Message), want.severity, want.detail)
+						truncateForLog(f.Message), want.severity, detail)
 				}
 			}
 		}
