@@ -62,7 +62,10 @@ clean:
 # commit gives the same archives.
 DIST_PLATFORMS := windows/amd64 windows/arm64 linux/amd64 linux/arm64 darwin/arm64
 
-.PHONY: dist
+.PHONY: dist dist-platforms
+dist-platforms:
+	@echo $(DIST_PLATFORMS)
+
 dist:
 	rm -rf dist
 	@for p in $(DIST_PLATFORMS); do \
