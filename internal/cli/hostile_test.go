@@ -268,7 +268,7 @@ func TestHostileDNSNeverAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { dead.Close() })
-	r := runWithin(8*time.Second, "check", "--url", "https://mail.hostile.test/",
+	r := runWithin(hostileBound, "check", "--url", "https://mail.hostile.test/",
 		"--dns-server", dead.Addr(), "--timeout", "1s", "--format", "json")
 	if r.err != nil || r.code != ExitFindings {
 		t.Fatalf("exit code %d, %v; stderr:\n%s", r.code, r.err, r.stderr)
