@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,6 +44,8 @@ type CheckOptions struct {
 	Stats       bool
 	Script      string
 	Force       bool
+	// NoRevocation skips CRL and OCSP fetches (--no-revocation).
+	NoRevocation bool
 }
 
 const checkLong = `Check the certificate, name and DNS of every Exchange URL.
@@ -111,7 +114,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	// handshake crypto contends, and memory grows by a third). A server
 	// that never answers holds its connection until --timeout, so D dead
 	// endpoints cost about ceil(D/N) timeouts (make bench measures it).
-	fl.IntVar(&opts.Concurrency, "concurrency", 32, "at most `N` connections (dial, STARTTLS and TLS handshake) in progress at once, and N DNS lookups; a server that never answers holds its connection until --timeout")
+	fl.IntVar(&opts.Concurrency, "concurrency", 32, "at most `N` network exchanges in progress at once: connections (dial, STARTTLS and TLS handshake), DNS lookups, CRL, OCSP and AIA fetches; a server that never answers holds its place until --timeout")
 	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "deadline for each DNS query and each connection")
 	fl.StringVar(&opts.TargetHost, "target-host", "", "host `NAME` fixes move URLs to (default: chosen from the certificate served)")
 	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown, json, junit or nagios")
@@ -120,6 +123,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.BoolVar(&opts.Stats, "stats", false, "print the time and counts of each phase to stderr")
 	fl.StringVar(&opts.Script, "script", "", "also write every fix as a commented PowerShell script to `FILE`, to review and schedule")
 	fl.BoolVar(&opts.Force, "force", false, "let --script overwrite an existing file")
+	fl.BoolVar(&opts.NoRevocation, "no-revocation", false, "do not fetch CRLs and OCSP answers (air-gapped runs): revocation is then not judged")
 	registerCheckCompletions(cmd)
 	cmd.MarkFlagsMutuallyExclusive("url", "ldif")
 	cmd.MarkFlagsMutuallyExclusive("url", "ldap-url")
@@ -156,6 +160,18 @@ func (o *CheckOptions) validate() error {
 		}
 	}
 	return o.Dir.validate()
+}
+
+// domainOf turns a configuration naming context into the AD DNS domain:
+// CN=Configuration,DC=contoso,DC=local is contoso.local.
+func domainOf(configNC string) string {
+	var labels []string
+	for _, rdn := range strings.Split(configNC, ",") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(rdn), "="); ok && strings.EqualFold(k, "DC") {
+			labels = append(labels, strings.ToLower(v))
+		}
+	}
+	return strings.Join(labels, ".")
 }
 
 // clock is the time findings are judged at: --as-of, or the factory's clock.
@@ -207,7 +223,12 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 		}
 		endpoints = org.Endpoints
 		st.phase("discovery", "searches", ds.Searches, "pages", ds.Pages, "entries", ds.Entries, "servers", len(org.Servers), "urls", len(endpoints))
+		cfg.DirectoryCRLs = org.CRLs
+		if d := domainOf(org.ConfigNC); d != "" {
+			cfg.InternalDomains = append(cfg.InternalDomains, d)
+		}
 	}
+	cfg.NoRevocation = o.NoRevocation
 	prober := probe.New(cfg)
 	obs := prober.Run(ctx, endpoints, probe.PlanServerProbes(org, endpoints)...)
 	if org != nil {
@@ -219,6 +240,13 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	}
 	st.phaseTime("dns", obs.Stats.DNSTime, "lookups", obs.Stats.DNSLookups)
 	st.phaseTime("tls", obs.Stats.TLSTime, "handshakes", obs.Stats.Handshakes)
+	st.phaseTime("revocation", obs.Stats.FetchTime, "fetches", obs.Stats.Fetches)
+	if obs.Stats.DNSLookups > 0 && obs.Stats.DNSAnswers == 0 && ctx.Err() == nil {
+		// Every host would look missing: judging would blame the URLs for
+		// the DNS server.
+		return runError(fmt.Errorf("no DNS server answered (asked %s)", strings.Join(obs.DNSServers, ", ")),
+			"check that the server is up and reachable, or give the one internal clients use with --dns-server ADDR")
+	}
 	st.reset()
 	var expect []string
 	for _, t := range o.Expect {

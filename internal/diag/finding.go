@@ -81,6 +81,16 @@ const (
 	CodeServersDisagree       Code = "servers-disagree"
 	CodeAutodiscoverDNS       Code = "autodiscover-dns-missing"
 	CodeMailServiceDisabled   Code = "mail-service-disabled"
+	CodeDNSError              Code = "dns-error"
+	CodeDNSBadAddress         Code = "dns-bad-address"
+
+	// Codes of what clients check beyond the name and the date
+	// (rules_clients.go, rules_revocation.go).
+	CodeCertRevoked           Code = "cert-revoked"
+	CodeRevocationUnavailable Code = "revocation-unavailable"
+	CodeChainIncomplete       Code = "chain-incomplete"
+	CodeCertValidityTooLong   Code = "cert-validity-too-long"
+	CodeCertEKUMissing        Code = "cert-eku-missing"
 
 	// Codes of weak or malformed certificates (rules_crypto.go).
 	CodeCertWeakKey                  Code = "cert-weak-key"
@@ -124,6 +134,10 @@ type Finding struct {
 	Fix []Fix
 	// Thumbprint is the SHA-1 of the leaf involved, when a certificate is.
 	Thumbprint string
+	// Cause refines the code with a stable token where one code has
+	// several causes (a probe.ErrorKind for tls-error, a probe.TrustReason
+	// for cert-untrusted), so that fixes never depend on message text.
+	Cause string
 }
 
 // URL is the first URL the finding affects.

@@ -24,6 +24,9 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	}
 	j.names(eo, f, leaf)
 	j.crypto(eo, f, hs.Chain)
+	j.clientProfiles(eo, f, leaf)
+	j.chainIncomplete(eo, f, hs)
+	j.revocation(eo, f, hs)
 	if SelfSigned(leaf) {
 		f := f
 		f.Code, f.Severity = CodeCertSelfSigned, Warning
@@ -40,7 +43,7 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	}
 	if !hs.Trust.Verified {
 		f := f
-		f.Code, f.Severity = CodeCertUntrusted, Error
+		f.Code, f.Severity, f.Cause = CodeCertUntrusted, Error, string(hs.Trust.Reason)
 		f.Message = untrustedMessage(leaf, hs.Trust)
 		if eo.Endpoint.Peer == inventory.PeerMailServers {
 			f.Severity = Warning

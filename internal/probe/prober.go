@@ -37,9 +37,9 @@ type Config struct {
 	// dial + STARTTLS + TLS handshake.
 	Timeout time.Duration
 	// Concurrency is the most exchanges in progress at once, each from
-	// its start to its end: DNS lookups in the DNS phase, connections
-	// (dial, STARTTLS, handshake) in the TLS phase. A server that never
-	// answers holds its place until Timeout. 32 if <= 0.
+	// its start to its end: DNS lookups, connections (dial, STARTTLS,
+	// handshake), CRL, OCSP and AIA fetches. A server that never answers
+	// holds its place until Timeout. 32 if <= 0.
 	Concurrency int
 	// Now is the clock chains are verified against; nil means time.Now.
 	Now func() time.Time
@@ -48,6 +48,15 @@ type Config struct {
 	// Progress, when set, is told how far each phase is ("dns", "tls");
 	// it is called from many goroutines and must be cheap.
 	Progress func(phase string, done, total int)
+	// NoRevocation skips fetching CRLs and OCSP answers (air-gapped runs).
+	NoRevocation bool
+	// DirectoryCRLs are the CRLs read from the directory (CN=CDP,CN=Public
+	// Key Services), by lower-case DN, for ldap:/// distribution points.
+	DirectoryCRLs map[string][]byte
+	// InternalDomains are DNS suffixes only clients inside the network
+	// resolve (the AD DNS domain): distribution points there are out of
+	// reach of phones and of laptops outside.
+	InternalDomains []string
 }
 
 // Prober observes DNS and TLS for a list of endpoints.
@@ -182,7 +191,23 @@ func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint, server
 	}
 	keys = append(keys, p.planServers(obs, servers, lookups)...)
 	p.handshakeAll(ctx, obs, keys)
+	p.certificates(ctx, obs)
+	obs.Stats.DNSAnswers = int(p.resolver.answered.Load())
 	return obs
+}
+
+// certificates completes chains that lack an intermediate through AIA and
+// asks each certificate's CRL distribution points and OCSP responders, as
+// Windows does after the handshake.
+func (p *Prober) certificates(ctx context.Context, obs *Observations) {
+	start := time.Now()
+	f := newFetcher(p)
+	p.completeChains(ctx, obs, f)
+	if !p.cfg.NoRevocation {
+		p.checkRevocation(ctx, obs, f)
+	}
+	obs.Stats.Fetches = f.fetches
+	obs.Stats.FetchTime = time.Since(start)
 }
 
 // Lookup resolves more names with the same servers and limits as Run (the

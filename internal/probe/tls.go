@@ -64,7 +64,16 @@ func (p *Prober) handshake(ctx context.Context, key HandshakeKey) *Handshake {
 
 	var mu sync.Mutex
 	var captured []*x509.Certificate
+	var askedForClientCert bool
 	cfg := &tls.Config{
+		// A server that asks for a client certificate gets none; remember
+		// it asked, to say why the handshake then fails.
+		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			mu.Lock()
+			askedForClientCert = true
+			mu.Unlock()
+			return &tls.Certificate{}, nil
+		},
 		ServerName:         key.SNI,
 		InsecureSkipVerify: true, // verified separately in verify.go; the handshake must not decide
 		MinVersion:         tls.VersionTLS10,
@@ -89,9 +98,32 @@ func (p *Prober) handshake(ctx context.Context, key HandshakeKey) *Handshake {
 	}
 	mu.Lock()
 	h.Chain = captured
+	asked := askedForClientCert
 	mu.Unlock()
 	h.Err = p.connError(ctx, key.Address, err)
+	if len(h.Chain) > 0 {
+		afterCertificate(h, err, asked)
+	}
 	return h
+}
+
+// afterCertificate classifies a handshake that failed after the server
+// sent its certificate. A server that asked for a client certificate
+// refuses the empty one it gets. Otherwise, when the failure is neither the
+// network nor an alert from the server, crypto/tls itself refused the
+// server's proof of its key: the signature over the handshake (TLS 1.3
+// CertificateVerify, TLS 1.2 ServerKeyExchange) that only the certificate's
+// private key makes. That is what a certificate bound with another key
+// gives.
+func afterCertificate(h *Handshake, err error, askedForClientCert bool) {
+	var alert tls.AlertError
+	var rh tls.RecordHeaderError
+	switch {
+	case askedForClientCert:
+		h.Err = &ConnError{Kind: ErrClientCert, Detail: h.Key.Address + " asked for a client certificate and ended the handshake without one: " + cause(err)}
+	case h.Err.Kind == ErrHandshake && !errors.As(err, &alert) && !errors.As(err, &rh):
+		h.Err = &ConnError{Kind: ErrServerProof, Detail: h.Key.Address + ": " + cause(err)}
+	}
 }
 
 // dialError classifies a failed TCP connect.

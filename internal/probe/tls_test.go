@@ -201,8 +201,8 @@ func TestHandshakeKeepsChainOnLateFailure(t *testing.T) {
 	cfg := testConfig(startDNS(t, lab.DNSSpec{}), mustConnectTo(t, "::%s", ln.Addr()))
 	cfg.Roots = p.roots
 	h := only(t, run(t, cfg, "https://mail.contoso.com/"))
-	if h.Err == nil || h.Err.Kind != ErrHandshake {
-		t.Errorf("err = %v, want a handshake failure", h.Err)
+	if h.Err == nil || h.Err.Kind != ErrClientCert || !h.Err.Kind.AfterCertificate() {
+		t.Errorf("err = %v, want the client-certificate failure", h.Err)
 	}
 	if len(h.Chain) != 2 || !h.Chain[0].Equal(cert.Leaf) || h.Version != tls.VersionTLS12 {
 		t.Errorf("chain of %d certs, version %x; want the served chain kept", len(h.Chain), h.Version)

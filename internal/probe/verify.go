@@ -2,7 +2,6 @@ package probe
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -138,13 +137,9 @@ func (c *trustCache) verify(chain []*x509.Certificate, roots *x509.CertPool, now
 	if len(chain) == 0 {
 		return Trust{}
 	}
-	var key strings.Builder
-	for _, cert := range chain {
-		sum := sha256.Sum256(cert.Raw)
-		key.Write(sum[:])
-	}
+	key := chainKey(chain)
 	c.mu.Lock()
-	t, ok := c.m[key.String()]
+	t, ok := c.m[key]
 	c.mu.Unlock()
 	if ok {
 		return t
@@ -154,7 +149,7 @@ func (c *trustCache) verify(chain []*x509.Certificate, roots *x509.CertPool, now
 	if c.m == nil {
 		c.m = map[string]Trust{}
 	}
-	c.m[key.String()] = t
+	c.m[key] = t
 	c.mu.Unlock()
 	return t
 }

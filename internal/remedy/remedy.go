@@ -103,6 +103,9 @@ func newRemedier(rep *diag.Report, in Input) *remedier {
 func (r *remedier) server(name string) *inventory.Server { return r.servers[strings.ToLower(name)] }
 
 func (r *remedier) fix(f *diag.Finding) []diag.Fix {
+	if fixes, ok := r.clientFix(f); ok {
+		return fixes
+	}
 	switch f.Code {
 	case diag.CodeNameMismatch, diag.CodeCNOnlyMatch:
 		return r.moveHost(f)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/exdiag/exdiag/internal/diag"
@@ -68,6 +69,17 @@ type jsonCert struct {
 	SelfSigned         bool     `json:"selfSigned"`
 	KeyAlgorithm       string   `json:"keyAlgorithm"`
 	SignatureAlgorithm string   `json:"signatureAlgorithm"`
+	// Revocation lists the sources tried and what each said.
+	Revocation []jsonRevocation `json:"revocation"`
+}
+
+type jsonRevocation struct {
+	Kind      string `json:"kind"`
+	URL       string `json:"url"`
+	State     string `json:"state"`
+	Detail    string `json:"detail"`
+	RevokedAt string `json:"revokedAt,omitempty"`
+	Internal  bool   `json:"internal"`
 }
 
 type jsonFinding struct {
@@ -255,7 +267,19 @@ func toJSONCert(c *diag.CertInfo) jsonCert {
 		NotBefore: timestamp(c.NotBefore), NotAfter: timestamp(c.NotAfter), SerialNumber: c.Serial,
 		Thumbprint: c.Thumbprint, SHA256: c.SHA256, SelfSigned: c.SelfSigned,
 		KeyAlgorithm: c.KeyAlgorithm, SignatureAlgorithm: c.SignatureAlgorithm,
+		Revocation: revocationJSON(c.Revocation),
 	}
+}
+
+func revocationJSON(rs []diag.RevocationCheck) []jsonRevocation {
+	out := make([]jsonRevocation, len(rs))
+	for i, r := range rs {
+		out[i] = jsonRevocation{Kind: r.Kind, URL: r.URL, State: r.State, Detail: r.Detail, Internal: r.Internal}
+		if !r.RevokedAt.IsZero() {
+			out[i].RevokedAt = r.RevokedAt.UTC().Format(time.RFC3339)
+		}
+	}
+	return out
 }
 
 func nonNil(s []string) []string {

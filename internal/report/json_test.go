@@ -15,20 +15,23 @@ import (
 // level. Changing a line here is a change of the contract that CI scripts
 // depend on; removing or renaming a field needs a new Schema.
 var jsonFields = map[string]string{
-	".":                        "certificates dnsServers endpoints findings generatedAt org schema summary tool",
-	".tool":                    "name version",
-	".summary":                 "errors handshakes hosts infos urls verdict warnings",
-	".endpoints[]":             "address certificate chain error host port scheme source tlsVersion url",
-	".endpoints[].source":      "attribute dn object origin scope server service",
-	".endpoints[].certificate": certFields,
-	".endpoints[].chain[]":     certFields,
-	".certificates[]":          certFields,
-	".findings[]":              "address code fix host message severity sources thumbprint url urls",
-	".findings[].sources[]":    "attribute dn object origin scope server service",
-	".findings[].fix[]":        "command comment local server shell",
+	".":                                     "certificates dnsServers endpoints findings generatedAt org schema summary tool",
+	".tool":                                 "name version",
+	".summary":                              "errors handshakes hosts infos urls verdict warnings",
+	".endpoints[]":                          "address certificate chain error host port scheme source tlsVersion url",
+	".endpoints[].source":                   "attribute dn object origin scope server service",
+	".endpoints[].certificate":              certFields,
+	".endpoints[].chain[]":                  certFields,
+	".certificates[]":                       certFields,
+	".certificates[].revocation[]":          "detail internal kind revokedAt state url",
+	".endpoints[].certificate.revocation[]": "detail internal kind revokedAt state url",
+	".endpoints[].chain[].revocation[]":     "detail internal kind revokedAt state url",
+	".findings[]":                           "address code fix host message severity sources thumbprint url urls",
+	".findings[].sources[]":                 "attribute dn object origin scope server service",
+	".findings[].fix[]":                     "command comment local server shell",
 }
 
-const certFields = "commonName issuer keyAlgorithm notAfter notBefore sans selfSigned serialNumber sha256 signatureAlgorithm subject thumbprint"
+const certFields = "commonName issuer keyAlgorithm notAfter notBefore revocation sans selfSigned serialNumber sha256 signatureAlgorithm subject thumbprint"
 
 // collectKeys records the sorted keys of every object in v under its path;
 // arrays contribute the union of their elements' keys.
