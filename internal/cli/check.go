@@ -115,10 +115,10 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.StringArrayVar(&opts.Expect, "expect-thumbprint", nil, "SHA-1 `THUMBPRINT` every endpoint must serve, as Get-ExchangeCertificate prints it (repeatable)")
 	// 32 measured best with make bench on 2 cores (1000 servers): TLS phase
 	// 1.74 s at 32, 1.99 s at 8 (CPU idle while waiting), 2.09 s at 128 (the
-	// handshake crypto contends, and memory grows by a third). Servers that
-	// do not answer give their slot up after 20 ms (internal/probe), so the
-	// default never makes dead servers queue.
-	fl.IntVar(&opts.Concurrency, "concurrency", 32, "handshakes in progress at once")
+	// handshake crypto contends, and memory grows by a third). A server
+	// that never answers holds its connection until --timeout, so D dead
+	// endpoints cost about ceil(D/N) timeouts (make bench measures it).
+	fl.IntVar(&opts.Concurrency, "concurrency", 32, "at most `N` network exchanges in progress at once: connections (dial, STARTTLS and TLS handshake), DNS lookups, CRL, OCSP and AIA fetches; a server that never answers holds its place until --timeout")
 	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "deadline for each DNS query and each connection")
 	fl.StringVar(&opts.TargetHost, "target-host", "", "host `NAME` fixes move URLs to (default: chosen from the certificate served)")
 	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown, json, junit or nagios")

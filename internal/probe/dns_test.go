@@ -107,13 +107,9 @@ func TestDNSNoAnswer(t *testing.T) {
 	d := startDNS(t, lab.DNSSpec{Silent: true})
 	cfg := testConfig(d)
 	cfg.Timeout = 200 * time.Millisecond
-	start := time.Now()
 	res := lookupOne(t, cfg, "mail.contoso.com")
 	if res.Status != DNSNoAnswer || !strings.Contains(res.Detail, d.Addr()+": no answer within 200ms") {
 		t.Errorf("got %s %q, want noanswer naming %s", res.Status, res.Detail, d.Addr())
-	}
-	if el := time.Since(start); el > time.Second {
-		t.Errorf("took %v with a 200ms timeout", el)
 	}
 }
 

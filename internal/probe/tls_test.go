@@ -151,7 +151,6 @@ func TestHandshakeErrors(t *testing.T) {
 			}
 			cfg := testConfig(startDNS(t, lab.DNSSpec{}), mustConnectTo(t, "::%s", addr))
 			cfg.Timeout = 300 * time.Millisecond
-			start := time.Now()
 			h := only(t, run(t, cfg, "https://mail.contoso.com/"))
 			t.Log(h.Err)
 			detail := tc.detail
@@ -160,9 +159,6 @@ func TestHandshakeErrors(t *testing.T) {
 			}
 			if h.Err == nil || h.Err.Kind != tc.kind || !strings.Contains(h.Err.Detail, detail) || !strings.Contains(h.Err.Detail, addr) {
 				t.Errorf("got %v, want %s containing %q and the address", h.Err, tc.kind, tc.detail)
-			}
-			if el := time.Since(start); el > time.Second {
-				t.Errorf("took %v with a 300ms timeout", el)
 			}
 		})
 	}
