@@ -38,7 +38,7 @@ func authChoice(op *ber.Packet) int {
 }
 
 func isStartTLS(op *ber.Packet) bool {
-	return len(op.Children) > 0 && string(op.Children[0].Data.Bytes()) == "1.3.6.1.4.1.1466.20037"
+	return len(op.Children) > 0 && op.Children[0].Data.String() == "1.3.6.1.4.1.1466.20037"
 }
 
 func resultCode(op *ber.Packet) int64 {
