@@ -28,19 +28,13 @@ type query struct {
 }
 
 var queries = []query{
-	{what: "Exchange servers", filter: "(objectClass=msExchExchangeServer)",
-		attrs: []string{"objectClass", "cn", "serialNumber", "versionNumber", "msExchCurrentServerRoles", "networkAddress", "msExchServerSite"}},
-	{what: "virtual directories", filter: "(&(objectClass=msExchVirtualDirectory)(!(objectClass=container)))",
-		attrs: []string{"objectClass", "cn", "msExchInternalHostName", "msExchExternalHostName", "msExchInternalAuthenticationMethods", "msExchExternalAuthenticationMethods", "msExchRpcHttpFlags", "msExchMetabasePath"}},
+	{what: "Exchange servers", filter: "(objectClass=msExchExchangeServer)", attrs: serverAttrs},
+	{what: "virtual directories", filter: "(&(objectClass=msExchVirtualDirectory)(!(objectClass=container)))", attrs: vdirAttrs},
 	{what: "Autodiscover SCPs", inConfigNC: true,
 		filter: "(&(objectClass=serviceConnectionPoint)(|(keywords=" + scpPointerKeyword + ")(keywords=" + scpURLKeyword + ")))",
-		attrs:  []string{"objectClass", "cn", "keywords", "serviceBindingInformation", "serviceDNSName", "serviceClassName"}},
-	{what: "POP3, IMAP4 and SMTP settings", filter: "(|(objectClass=protocolCfgPOPServer)(objectClass=protocolCfgIMAPServer)(objectClass=msExchSmtpReceiveConnector))",
-		attrs: []string{"objectClass", "cn", "msExchPopImapX509CertificateName", "msExchPOPIMAPExternalConnectionSettings", "msExchPOPIMAPInternalConnectionSettings",
-			"msExchSecureBindings", "msExchServerBindings", "msExchSMTPReceiveConnectorFQDN", "msExchSmtpReceiveBindings", "msExchSmtpTLSCertificate", "msExchSmtpReceiveEnabled"}},
-	{what: "Outlook providers and accepted domains", filter: "(|(objectClass=msExchAutoDiscoverConfig)(objectClass=msExchAcceptedDomain))",
-		attrs: []string{"objectClass", "cn", "msExchAutoDiscoverCertPrincipalName", "msExchAutoDiscoverServer", "msExchAutoDiscoverTTL", "msExchAutoDiscoverFlags",
-			"msExchAcceptedDomainName", "msExchAcceptedDomainFlags"}},
+		attrs:  scpAttrs},
+	{what: "POP3, IMAP4 and SMTP settings", filter: "(|(objectClass=protocolCfgPOPServer)(objectClass=protocolCfgIMAPServer)(objectClass=msExchSmtpReceiveConnector))", attrs: mailAttrs},
+	{what: "Outlook providers and accepted domains", filter: "(|(objectClass=msExchAutoDiscoverConfig)(objectClass=msExchAcceptedDomain))", attrs: providerAttrs},
 }
 
 // Read connects to a domain controller, binds, and reads the Exchange
@@ -67,7 +61,7 @@ func discover(ctx context.Context, s *searcher, dc target, f Filter) (*inventory
 		}
 		return failure(op, err, ldapHint)
 	}
-	root, err := s.base("", []string{"configurationNamingContext", "defaultNamingContext", "rootDomainNamingContext", "dnsHostName"})
+	root, err := s.base("", rootDSEAttrs)
 	if err != nil {
 		return nil, fail("read the RootDSE of "+dc.addr(), err)
 	}
@@ -78,7 +72,7 @@ func discover(ctx context.Context, s *searcher, dc target, f Filter) (*inventory
 	}
 	exchange := "CN=Microsoft Exchange,CN=Services," + configNC
 	op := "read the Exchange organization under " + exchange
-	all, err := s.search(ctx, exchange, ldap.ScopeSingleLevel, "(objectClass=msExchOrganizationContainer)", []string{"objectClass", "cn"})
+	all, err := s.search(ctx, exchange, ldap.ScopeSingleLevel, "(objectClass=msExchOrganizationContainer)", orgAttrs)
 	switch {
 	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject):
 		return nil, &Error{Op: op, Err: errors.New("the Exchange container does not exist"),
