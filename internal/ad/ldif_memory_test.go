@@ -14,7 +14,7 @@ var ldifCases = []struct {
 	gen  func(w *bytes.Buffer, size int64)
 	size int64 // in the tests
 }{
-	{"blank-lines", func(w *bytes.Buffer, size int64) { genBlank(w, size) }, 8 << 20},
+	{"blank-lines", func(w *bytes.Buffer, size int64) { genBlank(w, size) }, 2 << 20},
 	{"utf16le", func(w *bytes.Buffer, size int64) { genRealistic(&utf16Writer{w: w}, size/2, true) }, 8 << 20},
 	{"100k-attribute-names", func(w *bytes.Buffer, _ int64) { genManyAttrs(w, 100_000) }, 0},
 	{"realistic", func(w *bytes.Buffer, size int64) { genRealistic(w, size, false) }, 16 << 20},

@@ -93,7 +93,7 @@ func (l *ldifReader) add(cur *Entry, v []byte, size int64, kept bool) {
 	if l.keep != nil {
 		cost := len(v) + 16
 		if !kept || l.size+cost > maxObjectBytes {
-			cur.Skipped = append(cur.Skipped, Skipped{Attr: l.intern(l.name), Bytes: size})
+			cur.Skipped = addSkipped(cur.Skipped, Skipped{Attr: l.intern(l.name), Bytes: size})
 			return
 		}
 		l.size += cost
