@@ -123,7 +123,7 @@ func TestReachSilentDCs(t *testing.T) {
 	}
 	// The DNS server lists the records in reverse: exdiag orders them.
 	slices.Reverse(records)
-	o := ad.ConnectOptions{Domain: "contoso.local", DNSServers: []string{startDNS(t, lab.DNSSpec{Records: records, TruncateUDP: true})},
+	o := ad.ConnectOptions{Domain: "contoso.local", DNSServers: []string{startDNS(t, lab.DNSSpec{Records: records})},
 		Auth: ad.AuthAnonymous, Timeout: 300 * time.Millisecond, Dialer: d}
 	done := make(chan error, 1)
 	go func() {
