@@ -15,6 +15,7 @@ import (
 	"github.com/exdiag/exdiag/internal/probe"
 	"github.com/exdiag/exdiag/internal/remedy"
 	"github.com/exdiag/exdiag/internal/report"
+	"github.com/exdiag/exdiag/internal/safetext"
 	"github.com/exdiag/exdiag/internal/term"
 )
 
@@ -50,6 +51,9 @@ type CheckOptions struct {
 	Force              bool
 	// NoRevocation skips CRL and OCSP fetches (--no-revocation).
 	NoRevocation bool
+
+	// progress is the run's progress line, held while a password is asked.
+	progress *term.Progress
 }
 
 const checkLong = `Check the certificate, name and DNS of every Exchange URL.
@@ -116,10 +120,10 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.StringArrayVar(&opts.Expect, "expect-thumbprint", nil, "SHA-1 `THUMBPRINT` every endpoint must serve, as Get-ExchangeCertificate prints it (repeatable)")
 	// 32 measured best with make bench on 2 cores (1000 servers): TLS phase
 	// 1.74 s at 32, 1.99 s at 8 (CPU idle while waiting), 2.09 s at 128 (the
-	// handshake crypto contends, and memory grows by a third). Servers that
-	// do not answer give their slot up after 20 ms (internal/probe), so the
-	// default never makes dead servers queue.
-	fl.IntVar(&opts.Concurrency, "concurrency", 32, "handshakes in progress at once")
+	// handshake crypto contends, and memory grows by a third). A server
+	// that never answers holds its connection until --timeout, so D dead
+	// endpoints cost about ceil(D/N) timeouts (make bench measures it).
+	fl.IntVar(&opts.Concurrency, "concurrency", 32, "at most `N` network exchanges in progress at once: connections (dial, STARTTLS and TLS handshake), DNS lookups, CRL, OCSP and AIA fetches; a server that never answers holds its place until --timeout")
 	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "deadline for each DNS query and each connection")
 	fl.StringVar(&opts.TargetHost, "target-host", "", "host `NAME` fixes move URLs to (default: chosen from the certificate served)")
 	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown, json, junit or nagios")
@@ -158,6 +162,9 @@ func (o *CheckOptions) validate() error {
 	}
 	if o.Concurrency < 1 {
 		return usageErrorf("", "--concurrency %d must be at least 1", o.Concurrency)
+	}
+	if o.TargetHost != "" && (!safetext.HostName(o.TargetHost) || !strings.Contains(o.TargetHost, ".")) {
+		return usageErrorf("give a fully qualified DNS name the certificate covers, e.g. --target-host mail.contoso.com", "--target-host %q is not a DNS host name", o.TargetHost)
 	}
 	for _, t := range o.Expect {
 		if diag.NormalizeThumbprint(t) == "" {
@@ -215,6 +222,7 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	progress := term.NewProgress(o.IO.ErrOut, o.IO.StderrTTY() && (format == report.Text || format == report.Markdown))
 	defer progress.Done()
 	cfg.Progress = progress.Set
+	o.progress = progress
 	var org *inventory.Org
 	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
 	for _, u := range o.URLs {

@@ -98,6 +98,10 @@ const (
 	CodeCertNegativeSerial           Code = "cert-negative-serial"
 	CodeCertUnknownCriticalExtension Code = "cert-unknown-critical-extension"
 
+	// Codes of the path clients build (rules_path.go, nameconstraints.go, rules_profile.go).
+	CodeChainExtraCert Code = "chain-extra-cert"
+	CodeCertProfile    Code = "cert-profile"
+
 	// Codes of the certificates and names Exchange itself refers to
 	// (rules_directory.go, rules_connectors.go, rules_sites.go).
 	CodeConnectorCertMismatch     Code = "connector-cert-mismatch"

@@ -66,7 +66,7 @@ func (j *judge) outsideEndpoint(eo probe.EndpointObservation) Endpoint {
 		j.add(f, f.Thumbprint, eo)
 	}
 	for i, c := range hs.Chain {
-		j.validity(eo, f, c, i)
+		j.validity(eo, f, c, pathRole(hs, c, i, f.Address))
 	}
 	if !hs.Trust.Verified {
 		g := f

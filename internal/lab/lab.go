@@ -73,15 +73,18 @@ func Prepare(sc *Scenario) (*Lab, error) {
 	return l, nil
 }
 
-// StartScenario brings a scenario up on loopback.
-func StartScenario(sc *Scenario) (l *Lab, err error) {
-	if l, err = Prepare(sc); err != nil {
+// StartScenario brings a scenario up on loopback. When a part cannot
+// start, what did start is stopped and the error says why.
+func StartScenario(sc *Scenario) (_ *Lab, err error) {
+	l, err := Prepare(sc)
+	if err != nil {
 		return nil, err
 	}
+	// l stays set in the deferred cleanup: "return nil, err" clears only
+	// the result.
 	defer func() {
 		if err != nil {
 			l.Close()
-			l = nil
 		}
 	}()
 	if l.Dir, err = os.MkdirTemp("", "exdiag-lab-"); err != nil {

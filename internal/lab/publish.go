@@ -1,13 +1,11 @@
 package lab
 
 import (
-	"crypto"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"golang.org/x/crypto/ocsp"
@@ -146,15 +144,9 @@ func (p *PKI) ocspAnswer(der []byte, revoked map[string]bool, thisUpdate, nextUp
 	if revoked[req.SerialNumber.String()] {
 		tmpl.Status, tmpl.RevokedAt, tmpl.RevocationReason = ocsp.Revoked, Clock.AddDate(0, 0, -10), ocsp.KeyCompromise
 	}
-	resp, err := ocsp.CreateResponse(issuer, issuer, tmpl, p.Issuing.Key.(crypto.Signer))
+	resp, err := ocsp.CreateResponse(issuer, issuer, tmpl, p.Issuing.Key)
 	if err != nil {
 		return ocsp.InternalErrorErrorResponse
 	}
 	return resp
-}
-
-// ldapPath is the path of an ldap:/// URL: its DN.
-func ldapPath(url string) string {
-	dn, _, _ := strings.Cut(strings.TrimPrefix(url, "ldap:///"), "?")
-	return dn
 }

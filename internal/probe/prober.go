@@ -36,7 +36,10 @@ type Config struct {
 	// Timeout bounds each network exchange: one DNS query, or one
 	// dial + STARTTLS + TLS handshake.
 	Timeout time.Duration
-	// Concurrency bounds the exchanges started at once; 32 if <= 0.
+	// Concurrency is the most exchanges in progress at once, each from
+	// its start to its end: DNS lookups, connections (dial, STARTTLS,
+	// handshake), CRL, OCSP and AIA fetches. A server that never answers
+	// holds its place until Timeout. 32 if <= 0.
 	Concurrency int
 	// Now is the clock chains are verified against; nil means time.Now.
 	Now func() time.Time
@@ -87,11 +90,7 @@ func New(cfg Config) *Prober {
 	if conc <= 0 {
 		conc = 32
 	}
-	// A slot bounds work in progress, not waiting: a task that has not
-	// finished after 20 ms (a loopback or LAN handshake takes a few) is
-	// waiting on the network, and gives its slot up so that dead servers
-	// cost one timeout in total. The in-flight cap bounds open sockets.
-	p.limit = newLimiter(conc, max(4*conc, 1024), min(20*time.Millisecond, p.timeout/10))
+	p.limit = newLimiter(conc)
 
 	r := &resolver{search: cfg.SearchDomains, timeout: p.timeout}
 	for _, s := range cfg.DNSServers {
@@ -282,41 +281,20 @@ func (p *Prober) progress(phase string, done, total int) {
 	}
 }
 
-// limiter bounds concurrent exchanges without letting dead servers hog the
-// bound: a task still running after slowAfter gives its slot to the next
-// task and keeps only an in-flight token, whose count has a hard cap.
-type limiter struct {
-	slots, inflight chan struct{}
-	slowAfter       time.Duration
-}
+// limiter bounds the exchanges in progress: at most n at once, each
+// holding its slot from start to end.
+type limiter struct{ slots chan struct{} }
 
-func newLimiter(slots, inflight int, slowAfter time.Duration) *limiter {
-	return &limiter{
-		slots:     make(chan struct{}, slots),
-		inflight:  make(chan struct{}, inflight),
-		slowAfter: slowAfter,
-	}
-}
+func newLimiter(n int) *limiter { return &limiter{slots: make(chan struct{}, n)} }
 
-// do runs f under the limits. When ctx is done before f could start, f runs
-// anyway, so that it records the cancellation without using the network.
+// do runs f holding a slot. When ctx is done before a slot is free, f runs
+// without one, so that it records the cancellation without using the
+// network (every exchange checks ctx before it dials or sends).
 func (l *limiter) do(ctx context.Context, f func()) {
 	select {
 	case l.slots <- struct{}{}:
+		defer func() { <-l.slots }()
 	case <-ctx.Done():
-		f()
-		return
 	}
-	release := sync.OnceFunc(func() { <-l.slots })
-	defer release()
-	select {
-	case l.inflight <- struct{}{}:
-	case <-ctx.Done():
-		f()
-		return
-	}
-	defer func() { <-l.inflight }()
-	t := time.AfterFunc(l.slowAfter, release)
-	defer t.Stop()
 	f()
 }

@@ -79,8 +79,12 @@ func run(sizes string, dead int, timeout time.Duration, conc, sample int) error 
 		if err != nil {
 			return err
 		}
+		// Each silent handshake holds one of the --concurrency connections
+		// for --timeout: the rule the help and README state.
+		rounds := (2*dead + r.conc - 1) / r.conc
 		fmt.Printf("\nDead endpoints: %d of %d servers accept and never answer (%d handshakes that time out).\n", dead, dead+50, 2*dead)
-		fmt.Printf("  whole run %.2fs with --timeout %s: %.2f x timeout (target: under 1.5)\n", r.wall.Seconds(), timeout, r.wall.Seconds()/timeout.Seconds())
+		fmt.Printf("  whole run %.2fs with --timeout %s and --concurrency %d: %.2f x timeout (rule: ceil(%d/%d) = %d timeouts)\n",
+			r.wall.Seconds(), timeout, r.conc, r.wall.Seconds()/timeout.Seconds(), 2*dead, r.conc, rounds)
 	}
 	return nil
 }
