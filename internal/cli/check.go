@@ -166,6 +166,11 @@ func (o *CheckOptions) validate() error {
 	if o.TargetHost != "" && (!safetext.HostName(o.TargetHost) || !strings.Contains(o.TargetHost, ".")) {
 		return usageErrorf("give a fully qualified DNS name the certificate covers, e.g. --target-host mail.contoso.com", "--target-host %q is not a DNS host name", o.TargetHost)
 	}
+	for _, s := range o.ExternalDNSServers {
+		if _, err := normalizeDNSServer("external-dns-server", s); err != nil {
+			return err
+		}
+	}
 	for _, t := range o.Expect {
 		if diag.NormalizeThumbprint(t) == "" {
 			return usageErrorf("a thumbprint is 40 hex digits; spaces and colons are ignored", "--expect-thumbprint %q is not a SHA-1 thumbprint", t)

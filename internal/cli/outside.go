@@ -19,7 +19,7 @@ func (o *CheckOptions) probeOutside(ctx context.Context, cfg probe.Config, inter
 	if len(o.ExternalDNSServers) > 0 {
 		cfg.DNSServers = nil
 		for _, s := range o.ExternalDNSServers {
-			addr, err := normalizeDNSServer(s)
+			addr, err := normalizeDNSServer("external-dns-server", s)
 			if err != nil {
 				return err
 			}
