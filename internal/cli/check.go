@@ -249,6 +249,9 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	st.phaseTime("dns", obs.Stats.DNSTime, "lookups", obs.Stats.DNSLookups)
 	st.phaseTime("tls", obs.Stats.TLSTime, "handshakes", obs.Stats.Handshakes)
 	st.phaseTime("revocation", obs.Stats.FetchTime, "fetches", obs.Stats.Fetches)
+	if obs.Local != nil && ctx.Err() == nil {
+		return runError(obs.Local, localHint(obs.Local))
+	}
 	if obs.Stats.DNSLookups > 0 && obs.Stats.DNSAnswers == 0 && ctx.Err() == nil {
 		// Every host would look missing: judging would blame the URLs for
 		// the DNS server.
