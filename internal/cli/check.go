@@ -221,7 +221,7 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	var org *inventory.Org
 	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
 	for _, u := range o.URLs {
-		endpoints = append(endpoints, inventory.Endpoint{URL: u, Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
+		endpoints = append(endpoints, inventory.Endpoint{URL: safetext.MaskURLPassword(u), Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
 	}
 	if len(o.URLs) == 0 {
 		progress.Set("reading the directory", 0, 0)
