@@ -39,7 +39,7 @@ func (r *Redactor) Add(secret string) {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(secret)
 	q := strconv.Quote(secret)
-	forms := []string{secret, string(j[1 : len(j)-1]), strings.TrimSuffix(plain.String(), "\n")[1 : plain.Len()-2], q[1 : len(q)-1],
+	forms := []string{secret, string(j[1 : len(j)-1]), unquote(plain.String()), q[1 : len(q)-1],
 		html.EscapeString(secret), url.QueryEscape(secret), url.PathEscape(secret), safetext.Escape(secret)}
 	r.mu.Lock()
 	defer r.mu.Unlock()
