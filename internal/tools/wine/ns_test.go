@@ -29,6 +29,7 @@ const (
 // DC's fixed ports collide with nothing. They run in a second process of
 // this test binary (ip netns exec), under the Samba lock.
 func TestNamespace(t *testing.T) {
+	needWine(t)
 	if inNamespace() {
 		t.Run("WindowsFunctions", testNSWindowsFunctions)
 		t.Run("ZeroFlag", testNSZeroFlag)
