@@ -44,7 +44,7 @@ func hugeValue(size int64) func(w *bufio.Writer, id int64, filter string, _ []by
 // note, and the rest of the entry is read.
 func TestReadHugeValue(t *testing.T) {
 	const size = 300 << 20
-	org, _, err, allocated := readAllocating(t, startAnswerDC(t, hugeValue(size)), 30*time.Second)
+	org, _, allocated, err := readAllocating(t, startAnswerDC(t, hugeValue(size)), 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

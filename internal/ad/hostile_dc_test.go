@@ -175,7 +175,7 @@ func writeHugeValue(w io.Writer, id int64, e ad.Entry, name string, size int64) 
 }
 
 // readAllocating runs ad.Read against d and returns what it allocated.
-func readAllocating(t *testing.T, d *answerDC, timeout time.Duration) (*inventory.Org, ad.Stats, error, uint64) {
+func readAllocating(t *testing.T, d *answerDC, timeout time.Duration) (*inventory.Org, ad.Stats, uint64, error) {
 	t.Helper()
 	o := ad.ConnectOptions{URL: "ldap://" + d.ln.Addr().String(), NoStartTLS: true, Auth: ad.AuthAnonymous, Timeout: timeout}
 	var before, after runtime.MemStats
@@ -183,7 +183,7 @@ func readAllocating(t *testing.T, d *answerDC, timeout time.Duration) (*inventor
 	runtime.ReadMemStats(&before)
 	org, st, err := ad.Read(context.Background(), o, ad.Filter{})
 	runtime.ReadMemStats(&after)
-	return org, st, err, after.TotalAlloc - before.TotalAlloc
+	return org, st, after.TotalAlloc - before.TotalAlloc, err
 }
 
 // readWithinDC runs ad.Read against d and fails the test if it hangs.
