@@ -103,6 +103,11 @@ type judge struct {
 	// Autodiscover view (rules_directory.go, rules_sites.go).
 	stored []StoredCertificate
 	sites  []SiteView
+	// ownerIndex indexes endpoints by lower-case owning server and by the
+	// DN of the object holding them (ownedBy, heldBy).
+	ownerIndex map[string][]int
+	// serverProbes indexes Obs.Servers by lower-case server (ownHandshake).
+	serverProbes map[string][]int
 }
 
 type serverKey struct {

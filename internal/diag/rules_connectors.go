@@ -3,7 +3,6 @@ package diag
 import (
 	"crypto/x509"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/exdiag/exdiag/internal/ad"
@@ -38,10 +37,7 @@ func (j *judge) receiveConnectors() {
 				Message: fmt.Sprintf("The TlsCertificateName of the receive connector %s, %q, is not of the form <I>issuer<S>subject: Exchange finds no certificate by it. %s", name, rc.TLSCertificateName, kb2989382)})
 			continue
 		}
-		for _, eo := range j.in.Obs.Endpoints {
-			if eo.ParseErr != nil || eo.Endpoint.Source.DN != rc.DN {
-				continue
-			}
+		for _, eo := range j.heldBy(rc.DN) {
 			hs := j.ownHandshake(rc.Server, eo)
 			if hs == nil {
 				continue
@@ -124,9 +120,15 @@ func (j *judge) sendConnectors() {
 func (j *judge) namedBy(sc inventory.SendConnector) (*x509.Certificate, int) {
 	var named *x509.Certificate
 	seen := 0
-	for _, eo := range j.in.Obs.Endpoints {
-		s := eo.Endpoint.Source.Server
-		if eo.ParseErr != nil || s == "" || len(sc.SourceServers) > 0 && !slices.ContainsFunc(sc.SourceServers, func(n string) bool { return strings.EqualFold(n, s) }) {
+	var eos []probe.EndpointObservation
+	for _, s := range sc.SourceServers {
+		eos = append(eos, j.ownedBy(s)...)
+	}
+	if len(sc.SourceServers) == 0 {
+		eos = j.in.Obs.Endpoints // sent through by every server
+	}
+	for _, eo := range eos {
+		if eo.ParseErr != nil || eo.Endpoint.Source.Server == "" {
 			continue
 		}
 		hs := j.in.Obs.Handshakes[eo.Handshake]
@@ -145,8 +147,16 @@ func (j *judge) namedBy(sc inventory.SendConnector) (*x509.Certificate, int) {
 // of its own address when the name is shared by several servers (a load
 // balancer may have sent the endpoint's own handshake to another one).
 func (j *judge) ownHandshake(server string, eo probe.EndpointObservation) *probe.Handshake {
-	for _, so := range j.in.Obs.Servers {
-		if strings.EqualFold(so.Server, server) && so.Host == eo.Target.Host && so.Port == eo.Target.Port && so.StartTLS == eo.Target.StartTLS && !so.Handshake.Zero() {
+	if j.serverProbes == nil {
+		j.serverProbes = map[string][]int{}
+		for i, so := range j.in.Obs.Servers {
+			k := strings.ToLower(so.Server)
+			j.serverProbes[k] = append(j.serverProbes[k], i)
+		}
+	}
+	for _, i := range j.serverProbes[strings.ToLower(server)] {
+		so := j.in.Obs.Servers[i]
+		if so.Host == eo.Target.Host && so.Port == eo.Target.Port && so.StartTLS == eo.Target.StartTLS && !so.Handshake.Zero() {
 			if hs := j.in.Obs.Handshakes[so.Handshake]; hs != nil {
 				return hs
 			}

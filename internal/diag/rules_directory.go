@@ -3,10 +3,12 @@ package diag
 import (
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/probe"
 )
 
 // Certificates the directory stores are judged without a connection: the
@@ -82,15 +84,11 @@ func (j *judge) internalTransportCert(s *inventory.Server) {
 // takes the certificate from there.
 func (j *judge) compareServed(s *inventory.Server, published *x509.Certificate, src inventory.Source) {
 	want := Thumbprint(published)
-	exchangeOnly := false
-	for _, eo := range j.in.Obs.Endpoints {
-		if strings.EqualFold(eo.Endpoint.Source.Server, s.Name) && eo.Endpoint.Peer == inventory.PeerExchange {
-			exchangeOnly = true
-		}
-	}
-	for _, eo := range j.in.Obs.Endpoints {
+	own := j.ownedBy(s.Name)
+	exchangeOnly := slices.ContainsFunc(own, func(eo probe.EndpointObservation) bool { return eo.Endpoint.Peer == inventory.PeerExchange })
+	for _, eo := range own {
 		e := eo.Endpoint
-		if eo.ParseErr != nil || !strings.EqualFold(e.Source.Server, s.Name) || e.Source.Service != inventory.ServiceSMTP {
+		if e.Source.Service != inventory.ServiceSMTP {
 			continue
 		}
 		hs := j.in.Obs.Handshakes[eo.Handshake]
@@ -212,4 +210,39 @@ func (j *judge) knownCertificate(thumb string) *x509.Certificate {
 		}
 	}
 	return nil
+}
+
+// ownedBy lists the endpoints of server; heldBy those of the object at dn.
+// Both come from one index built once, so that rules that look at each
+// server's or connector's endpoints stay linear in the organisation's size.
+func (j *judge) ownedBy(server string) []probe.EndpointObservation {
+	return j.indexed("server\x00" + strings.ToLower(server))
+}
+
+func (j *judge) heldBy(dn string) []probe.EndpointObservation {
+	return j.indexed("dn\x00" + dn)
+}
+
+func (j *judge) indexed(key string) []probe.EndpointObservation {
+	if j.ownerIndex == nil {
+		j.ownerIndex = map[string][]int{}
+		for i, eo := range j.in.Obs.Endpoints {
+			if eo.ParseErr != nil {
+				continue
+			}
+			if s := eo.Endpoint.Source.Server; s != "" {
+				k := "server\x00" + strings.ToLower(s)
+				j.ownerIndex[k] = append(j.ownerIndex[k], i)
+			}
+			if dn := eo.Endpoint.Source.DN; dn != "" {
+				j.ownerIndex["dn\x00"+dn] = append(j.ownerIndex["dn\x00"+dn], i)
+			}
+		}
+	}
+	idx := j.ownerIndex[key]
+	out := make([]probe.EndpointObservation, len(idx))
+	for n, i := range idx {
+		out[n] = j.in.Obs.Endpoints[i]
+	}
+	return out
 }
