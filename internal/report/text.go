@@ -35,6 +35,7 @@ func renderText(w *bufio.Writer, rep *diag.Report, p term.Palette) {
 	t.header()
 	t.findings()
 	t.endpoints()
+	t.sites()
 	t.certificates()
 }
 
