@@ -37,7 +37,7 @@ func TestDirectoryObjectsReadBack(t *testing.T) {
 			t.Errorf("%s publishes %d bytes, not its self-signed certificate", s.Name, len(s.InternalTransportCert))
 		}
 	}
-	old := ad.TLSCertificateName(l.certs["mail-old"].Leaf)
+	old := ad.TLSCertificateName(l.certs["hybrid-old"].Leaf)
 	if !strings.Contains(old, "O=Contoso Ltd") {
 		t.Errorf("the old certificate's name %q lacks its organisation", old)
 	}
@@ -47,11 +47,11 @@ func TestDirectoryObjectsReadBack(t *testing.T) {
 			tls[rc.Name] = rc.TLSCertificateName
 		}
 	}
-	if tls["Default Frontend EX51"] != old || tls["Default Frontend EX52"] != ad.TLSCertificateName(l.certs["mail-new"].Leaf) || len(tls) != 2 {
+	if tls["Default Frontend EX56"] != old || tls["Default Frontend EX57"] != ad.TLSCertificateName(l.certs["mail-new"].Leaf) || len(tls) != 2 {
 		t.Errorf("receive connectors' TlsCertificateName %q", tls)
 	}
 	if len(org.SendConnectors) != 2 || org.SendConnectors[1].Name != "Outbound to Office 365" || org.SendConnectors[1].TLSCertificateName != old ||
-		strings.Join(org.SendConnectors[1].SourceServers, ",") != "EX51,EX52" || org.SendConnectors[1].TLSDomain != "mail.protection.outlook.com" {
+		strings.Join(org.SendConnectors[1].SourceServers, ",") != "EX56,EX57" || org.SendConnectors[1].TLSDomain != "mail.protection.outlook.com" {
 		t.Errorf("send connectors %+v", org.SendConnectors)
 	}
 	if len(org.FederationTrusts) != 1 || !bytes.Equal(org.FederationTrusts[0].Certificates[0].DER, l.certs["federation"].Leaf.Raw) {
@@ -82,7 +82,7 @@ func TestConnectorNamingAnotherCertificateOffersNoSTARTTLS(t *testing.T) {
 			if ln.port != 25 {
 				continue
 			}
-			if want := s.Name == "EX51"; ln.noTLS != want {
+			if want := s.Name == "EX56"; ln.noTLS != want {
 				t.Errorf("%s port 25: noTLS %v, want %v", s.Name, ln.noTLS, want)
 			}
 		}

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 )
@@ -230,7 +231,11 @@ func scenarioAll() *Scenario {
 	o.Records = append(publicDNS("127.0.0.21", "127.0.0.22"), internalCAServer(o)...)
 	certs := renewalCerts()
 	certs["internal-ca"] = internalCACert(o)
+	hybrid, web := hybridServers(o)
+	o.PublicRecords = append(publicDNS("127.0.0.21", "127.0.0.22"), web...)
+	maps.Copy(certs, hybrid)
+	maps.Copy(certs, siteServers(o, "mail-new"))
 	return &Scenario{Name: "all", Org: o,
-		Description: "one organisation holding every problem above: KB 940726 internal names, a wrong EXPR principal name (KB 2710606), an expired Exchange 2007 self-signed certificate on SMTP/POP/IMAP (KB 953354), a renewal that missed one server, an internal CA whose CRL only domain members reach, and a URL with no DNS record",
+		Description: "one organisation holding every problem above: KB 940726 internal names, a wrong EXPR principal name (KB 2710606), an expired Exchange 2007 self-signed certificate on SMTP/POP/IMAP (KB 953354), a renewal that missed one server, an internal CA whose CRL only domain members reach, a URL with no DNS record, connectors naming the certificate before a renewal (KB 2989382), federation and OAuth certificates, the web site clients outside the domain meet, and SCPs scoped to the wrong AD sites",
 		Certs:       certs}
 }
