@@ -108,7 +108,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.StringVar(&opts.Dir.LDIF, "ldif", "", "read Exchange's configuration from an ldifde export `FILE` instead of the directory")
 	fl.StringArrayVar(&opts.Dir.Servers, "server", nil, "check only the URLs of Exchange server `NAME` (repeatable)")
 	fl.BoolVar(&opts.Dir.NoInternal, "no-internal", false, "skip InternalUrls and the Autodiscover SCP")
-	fl.BoolVar(&opts.Dir.NoExternal, "no-external", false, "skip ExternalUrls")
+	fl.BoolVar(&opts.Dir.NoExternal, "no-external", false, "skip ExternalUrls and the Autodiscover URLs clients outside the domain try")
 	fl.StringArrayVar(&opts.DNSServers, "dns-server", nil, "DNS server `ADDR[:PORT]` to resolve with (repeatable; default: the system's)")
 	fl.StringArrayVar(&opts.ExternalDNSServers, "external-dns-server", nil, "DNS server `ADDR[:PORT]` clients outside the domain use, e.g. a public resolver, for their Autodiscover lookups (repeatable; default: those of --dns-server)")
 	fl.StringArrayVar(&opts.DNSSearch, "dns-search", nil, "DNS `SUFFIX` appended to single-label names such as https://EX07/ (repeatable; default: the system's search list)")

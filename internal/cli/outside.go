@@ -13,7 +13,8 @@ import (
 // domain does, for every accepted domain users have addresses in: the DNS
 // records, then https://DOMAIN/…, https://autodiscover.DOMAIN/… and the
 // SRV target, resolved at --external-dns-server (default: the servers in
-// use). The results go to obs.Autodiscover and obs.Outside.
+// use). The results go to obs.Autodiscover and obs.Outside; with
+// --no-external only the DNS records are looked up.
 func (o *CheckOptions) probeOutside(ctx context.Context, cfg probe.Config, internal *probe.Prober, obs *probe.Observations, org *inventory.Org) error {
 	ext := internal
 	if len(o.ExternalDNSServers) > 0 {
@@ -35,7 +36,11 @@ func (o *CheckOptions) probeOutside(ctx context.Context, cfg probe.Config, inter
 	}
 	before := obs.Stats.DNSLookups
 	ext.Autodiscover(ctx, obs, domains)
-	out := ext.Run(ctx, probe.OutsideEndpoints(org.AcceptedDomains, originOf(org), obs.Autodiscover))
+	var endpoints []inventory.Endpoint
+	if !o.Dir.NoExternal {
+		endpoints = probe.OutsideEndpoints(org.AcceptedDomains, originOf(org), obs.Autodiscover)
+	}
+	out := ext.Run(ctx, endpoints)
 	obs.Outside = out
 	obs.Stats.DNSLookups += out.Stats.DNSLookups
 	obs.Stats.DNSTime += out.Stats.DNSTime
