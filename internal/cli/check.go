@@ -69,8 +69,8 @@ const checkExample = `  exdiag check --url https://mail.contoso.com/owa --url ex
   exdiag check --url mail.contoso.com --resolve mail.contoso.com:443:10.0.0.21 --expect-thumbprint 3BFBD8DF...
   exdiag check --url smtp://ex01.contoso.com --format json --fail-on warning`
 
-// NewCmdCheck builds `exdiag check`. runF replaces checkRun in tests.
-func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *cobra.Command {
+// NewCmdCheck builds `exdiag check`.
+func NewCmdCheck(f *Factory) *cobra.Command {
 	opts := &CheckOptions{IO: f.IO, Now: f.Now, Dialer: f.Dialer, SystemDNS: f.SystemDNS, Version: f.Version}
 	cmd := &cobra.Command{
 		Use:     "check",
@@ -81,9 +81,6 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.validate(); err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return checkRun(cmd.Context(), opts)
 		},
