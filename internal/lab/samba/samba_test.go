@@ -21,7 +21,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// One DC serves every test of the package; TestMain stops it.
+// One DC serves every test of the package; TestMain stops it. The tests
+// run in a network namespace of their own (samba.RunIsolated).
 var shared struct {
 	once    sync.Once
 	dc      *samba.DC
@@ -30,14 +31,16 @@ var shared struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if shared.dc != nil {
-		if err := shared.dc.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "samba tier: stop the DC:", err)
-			code = max(code, 1)
+	os.Exit(samba.RunIsolated(func() int {
+		code := m.Run()
+		if shared.dc != nil {
+			if err := shared.dc.Stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "samba tier: stop the DC:", err)
+				code = max(code, 1)
+			}
 		}
-	}
-	os.Exit(code)
+		return code
+	}))
 }
 
 // contoso returns the DC loaded with testdata/ldif/contoso.ldif, started by
@@ -152,7 +155,7 @@ func TestKerberos(t *testing.T) {
 	})
 	t.Run("ccache from kinit", func(t *testing.T) {
 		if _, err := exec.LookPath("kinit"); err != nil {
-			if samba.InCI() {
+			if samba.Required() {
 				t.Fatal("samba tier: kinit missing (apt-get install krb5-user)")
 			}
 			t.Skip("samba tier: kinit missing (apt-get install krb5-user); skipping")
