@@ -5,7 +5,7 @@ PKGS     := ./...
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS  := -s -w
 
-.PHONY: all demo build test lint vet fmt-check tidy-check staticcheck windows-tests unit bench clean update-golden
+.PHONY: all demo build test lint vet fmt-check tidy-check staticcheck windows-tests windows-wine unit bench clean update-golden
 
 all: build
 
@@ -30,6 +30,12 @@ test: lint windows-tests
 # cannot rot unseen on Linux CI.
 windows-tests:
 	@for p in $$($(GO) list ./...); do GOOS=windows $(GO) test -c -o /dev/null $$p || exit 1; done
+
+# windows-wine runs exdiag.exe and every package's Windows test binary
+# under Wine (installs wine64, the mingw binutils and tmux when missing;
+# needs root for its network namespaces). See internal/tools/wine.
+windows-wine:
+	bash internal/tools/wine/run.sh
 
 # lint: formatting, vet and staticcheck for Linux and Windows, and go.mod
 # and go.sum exactly as `go mod tidy` leaves them. staticcheck comes from

@@ -11,11 +11,14 @@ fuzztime="${FUZZTIME:-10s}"
 targets=(
 	"./internal/probe FuzzParseTarget"
 	"./internal/ad FuzzReadLDIF"
+	"./internal/ad FuzzGuardConn"
 	"./internal/diag FuzzMatchHost"
 	"./internal/remedy FuzzQuote"
 	"./internal/inventory FuzzParseSerialNumber"
 	"./internal/report FuzzRender"
 	"./internal/report FuzzJUnitNagios"
+	"./internal/safetext FuzzEscape"
+	"./internal/safetext FuzzHostName"
 )
 
 # A new fuzz target must be added above, or it would never run in CI.

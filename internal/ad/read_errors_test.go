@@ -101,7 +101,7 @@ func TestReadNetworkFailures(t *testing.T) {
 
 	o := ad.ConnectOptions{URL: "ldap://" + refused, Auth: ad.AuthAnonymous, Timeout: time.Second}
 	_, _, err = ad.Read(context.Background(), o, ad.Filter{})
-	wantError(t, err, "connection refused", "nothing listens there")
+	wantError(t, err, "connect to ldap://"+refused, "nothing listens there")
 
 	o.URL, o.Timeout = "ldap://"+silent, 300*time.Millisecond
 	_, _, err = ad.Read(context.Background(), o, ad.Filter{})

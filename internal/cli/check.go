@@ -14,6 +14,7 @@ import (
 	"github.com/exdiag/exdiag/internal/probe"
 	"github.com/exdiag/exdiag/internal/remedy"
 	"github.com/exdiag/exdiag/internal/report"
+	"github.com/exdiag/exdiag/internal/safetext"
 	"github.com/exdiag/exdiag/internal/term"
 )
 
@@ -46,6 +47,9 @@ type CheckOptions struct {
 	Force       bool
 	// NoRevocation skips CRL and OCSP fetches (--no-revocation).
 	NoRevocation bool
+
+	// progress is the run's progress line, held while a password is asked.
+	progress *term.Progress
 }
 
 const checkLong = `Check the certificate, name and DNS of every Exchange URL.
@@ -151,6 +155,9 @@ func (o *CheckOptions) validate() error {
 	if o.Concurrency < 1 {
 		return usageErrorf("", "--concurrency %d must be at least 1", o.Concurrency)
 	}
+	if o.TargetHost != "" && (!safetext.HostName(o.TargetHost) || !strings.Contains(o.TargetHost, ".")) {
+		return usageErrorf("give a fully qualified DNS name the certificate covers, e.g. --target-host mail.contoso.com", "--target-host %q is not a DNS host name", o.TargetHost)
+	}
 	for _, t := range o.Expect {
 		if diag.NormalizeThumbprint(t) == "" {
 			return usageErrorf("a thumbprint is 40 hex digits; spaces and colons are ignored", "--expect-thumbprint %q is not a SHA-1 thumbprint", t)
@@ -207,6 +214,7 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	progress := term.NewProgress(o.IO.ErrOut, o.IO.StderrTTY() && (format == report.Text || format == report.Markdown))
 	defer progress.Done()
 	cfg.Progress = progress.Set
+	o.progress = progress
 	var org *inventory.Org
 	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
 	for _, u := range o.URLs {

@@ -56,15 +56,15 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 			return nil, ad.Stats{}, runError(fmt.Errorf("read --ldif: %w", err), `export the configuration with: ldifde -f exchange.ldf -d "CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=com"`)
 		}
 		defer f.Close()
-		entries, err := ad.ReadLDIF(bufio.NewReader(f))
-		if err != nil {
-			return nil, ad.Stats{}, runError(fmt.Errorf("--ldif %s: %w", d.LDIF, err), "give the file ldifde wrote, unedited")
+		org, stats, err := ad.ReadLDIFOrg(f, filter)
+		var ae *ad.Error
+		switch {
+		case errors.As(err, &ae):
+			return nil, stats, directoryError(err)
+		case err != nil:
+			return nil, stats, runError(fmt.Errorf("--ldif %s: %w", d.LDIF, err), "give the file ldifde wrote, unedited")
 		}
-		org, err := ad.FromEntries(entries, inventory.OriginLDIF, filter)
-		if err != nil {
-			return nil, ad.Stats{}, directoryError(err)
-		}
-		return org, ad.Stats{Entries: len(entries)}, nil
+		return org, stats, nil
 	}
 	auth, _ := ad.ParseAuth(d.Auth)
 	co := ad.ConnectOptions{
@@ -78,7 +78,10 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 	}
 	co.Password = pw
 	if o.IO.StdinTTY() || o.IO.StderrTTY() {
-		co.PasswordPrompt = o.IO.ReadPassword
+		co.PasswordPrompt = func(prompt string) (string, error) {
+			defer o.progress.Hold()() // its redraw would overwrite the prompt
+			return o.IO.ReadPassword(prompt)
+		}
 	}
 	org, stats, err := ad.Read(ctx, co, filter)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/exdiag/exdiag/internal/lab"
 	"github.com/exdiag/exdiag/internal/report"
 	"github.com/exdiag/exdiag/internal/term"
+	"github.com/exdiag/exdiag/internal/tools/wine/underwine"
 )
 
 // The hostile lab end to end: `exdiag check` against every misbehaving
@@ -195,9 +196,13 @@ func checkHostileFindings(t *testing.T, h *lab.Hostile, js string) {
 			got = append(got, f.Code)
 			if diag.Code(f.Code) == want.code {
 				found = true
-				if f.Severity != want.severity || !strings.Contains(f.Message, want.detail) {
+				detail := want.detail
+				if c.Name == "reset" && underwine.LosesEarlyResets() && strings.Contains(f.Message, "closed the connection mid-exchange") {
+					detail = "closed the connection mid-exchange" // Wine may read an early reset as end of file
+				}
+				if f.Severity != want.severity || !strings.Contains(f.Message, detail) {
 					t.Errorf("%s (%s): %s %s %q; want %s with %q", c.Name, c.What, f.Severity, f.Code,
-						truncateForLog(f.Message), want.severity, want.detail)
+						truncateForLog(f.Message), want.severity, detail)
 				}
 			}
 		}
@@ -236,9 +241,14 @@ func checkHostileOutput(t *testing.T, format, out string) {
 	if i := rawControlIndex(out); i >= 0 {
 		t.Errorf("%s: raw control byte %q at offset %d: %q", format, out[i], i, out[max(0, i-60):min(len(out), i+20)])
 	}
-	// The hostile certificate's names reach the output, escaped.
-	if (format == "text" || format == "markdown") && !strings.Contains(out, `\x1b[31mred.hostile.test`) {
+	// The hostile certificate's names reach the output, escaped (Markdown
+	// also backslashes its own syntax), and are never a fix's target host.
+	shown := map[string]string{"text": `\x1b[31mred.hostile.test`, "markdown": `\\x1b\[31mred.hostile.test`}[format]
+	if shown != "" && !strings.Contains(out, shown) {
 		t.Errorf("%s: the evil-names SAN is missing or not shown as an escape", format)
+	}
+	if strings.Contains(out, "://\\x1b") || strings.Contains(out, "://\x1b") {
+		t.Errorf("%s: a fix moves a URL to the evil-names SAN", format)
 	}
 }
 

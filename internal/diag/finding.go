@@ -98,6 +98,10 @@ const (
 	CodeCertNegativeSerial           Code = "cert-negative-serial"
 	CodeCertUnknownCriticalExtension Code = "cert-unknown-critical-extension"
 
+	// Codes of the path clients build (rules_path.go, nameconstraints.go, rules_profile.go).
+	CodeChainExtraCert Code = "chain-extra-cert"
+	CodeCertProfile    Code = "cert-profile"
+
 	// Codes of the directory reader's notes (inventory.Note).
 	CodeLDAPUnreadable        Code = "ldap-unreadable"
 	CodeDirectoryValueUnsafe  Code = "directory-value-unsafe"

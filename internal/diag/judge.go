@@ -72,6 +72,7 @@ var certificateCodes = map[Code]bool{
 	CodeSelfSignedExternal: true, CodePrincipalNameMismatch: true, CodePrincipalNameSANOnly: true,
 	CodeCertWeakKey: true, CodeCertWeakSignature: true, CodeCertNegativeSerial: true, CodeCertUnknownCriticalExtension: true,
 	CodeCertRevoked: true, CodeRevocationUnavailable: true, CodeChainIncomplete: true, CodeCertValidityTooLong: true, CodeCertEKUMissing: true,
+	CodeChainExtraCert: true, CodeCertProfile: true,
 }
 
 type judge struct {

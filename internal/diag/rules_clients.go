@@ -37,7 +37,9 @@ func (j *judge) clientProfiles(eo probe.EndpointObservation, f Finding, leaf *x5
 			int(v.Hours()/24), day(leaf.NotBefore), day(leaf.NotAfter))
 		j.add(g, g.Thumbprint, eo)
 	}
-	if len(leaf.ExtKeyUsage) == 0 && len(leaf.UnknownExtKeyUsage) == 0 {
+	// An extension present but empty is cert-profile (rules_profile.go):
+	// Windows refuses that one too.
+	if len(leaf.ExtKeyUsage) == 0 && len(leaf.UnknownExtKeyUsage) == 0 && !emptyEKU(leaf) {
 		g := f
 		g.Code, g.Severity = CodeCertEKUMissing, Error
 		g.Message = fmt.Sprintf("the certificate %s served at %s has no extended key usage extension: Outlook on Windows takes "+

@@ -7,6 +7,7 @@ import (
 
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 func (j *judge) urlInvalid(eo probe.EndpointObservation) {
@@ -171,7 +172,7 @@ func (j *judge) connError(eo probe.EndpointObservation, hs *probe.Handshake) {
 func (j *judge) unsafeSource(eo probe.EndpointObservation) {
 	s := eo.Endpoint.Source
 	for _, v := range []struct{ what, value string }{{"server name", s.Server}, {"object name", s.Object}} {
-		if v.value == "" || !hasControl(v.value) {
+		if v.value == "" || safetext.Clean(v.value) {
 			continue
 		}
 		j.add(Finding{
@@ -180,11 +181,4 @@ func (j *judge) unsafeSource(eo probe.EndpointObservation) {
 				"exdiag will not put it into a command. Look at the object with ADSI Edit and correct its name.", v.what, v.value, s.DN),
 		}, v.value, eo)
 	}
-}
-
-func hasControl(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool {
-		return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' ||
-			(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
-	})
 }

@@ -15,17 +15,15 @@ import (
 const minRSABits = 2048
 
 // crypto judges the keys, signatures, serial numbers and extensions of the
-// served chain, leaf first. A self-issued certificate is a root or stands
-// alone: clients trust it as it is and check neither its signature nor
-// (RFC 5280 §6.1) its extensions, so only its key and serial are judged.
-func (j *judge) crypto(eo probe.EndpointObservation, f Finding, chain []*x509.Certificate) {
+// path clients validate (clientPath), leaf first. A self-issued certificate
+// is a root or stands alone: clients trust it as it is and check neither its
+// signature nor (RFC 5280 §6.1) its extensions, so only its key and serial
+// are judged.
+func (j *judge) crypto(eo probe.EndpointObservation, f Finding, hs *probe.Handshake, chain []*x509.Certificate) {
 	for i, c := range chain {
 		g := f // each j.add stores a copy
 		g.Thumbprint = Thumbprint(c)
-		which := fmt.Sprintf("The certificate %s served at %s", subjectName(c), f.Address)
-		if i > 0 {
-			which = fmt.Sprintf("The intermediate certificate %s sent by %s", subjectName(c), f.Address)
-		}
+		which := capitalize(pathRole(hs, c, i, f.Address))
 		if bits, ok := rsaBits(c); ok && bits < minRSABits {
 			g.Code, g.Severity = CodeCertWeakKey, Error
 			g.Message = fmt.Sprintf("%s has a %d-bit RSA key: keys under %d bits can be broken. ActiveSync on "+

@@ -82,17 +82,18 @@ var hostileSpecs = []hostileSpec{
 
 // StartHostile starts the hostile lab on 127.0.0.1. p issues the
 // certificates; nil means the lab PKI (NewPKI).
-func StartHostile(p *PKI) (h *Hostile, err error) {
+func StartHostile(p *PKI) (_ *Hostile, err error) {
 	if p == nil {
 		if p, err = NewPKI(); err != nil {
 			return nil, err
 		}
 	}
-	h = &Hostile{PKI: p}
+	// h stays set in the deferred cleanup: "return nil, err" clears only
+	// the result.
+	h := &Hostile{PKI: p}
 	defer func() {
 		if err != nil {
 			h.Close()
-			h = nil
 		}
 	}()
 	if h.Dir, err = os.MkdirTemp("", "exdiag-hostile-"); err != nil {

@@ -55,13 +55,15 @@ func Start(name string) (*Lab, error) {
 	return StartScenario(sc)
 }
 
-// StartScenario brings a scenario up on loopback.
-func StartScenario(sc *Scenario) (l *Lab, err error) {
-	l = &Lab{Scenario: sc, Ports: map[int]int{}, certs: map[string]tls.Certificate{}}
+// StartScenario brings a scenario up on loopback. When a part cannot
+// start, what did start is stopped and the error says why.
+func StartScenario(sc *Scenario) (_ *Lab, err error) {
+	// l stays set in the deferred cleanup: "return nil, err" clears only
+	// the result.
+	l := &Lab{Scenario: sc, Ports: map[int]int{}, certs: map[string]tls.Certificate{}}
 	defer func() {
 		if err != nil {
 			l.Close()
-			l = nil
 		}
 	}()
 	if l.PKI, err = NewPKI(); err != nil {

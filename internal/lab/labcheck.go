@@ -28,6 +28,7 @@ func (l *Lab) startLDAP() error {
 		Entries: o.LDAPEntries(), ConfigNC: o.ConfigNC(), DefaultNC: o.DefaultNC(), DNSHostName: "dc01." + o.Domain,
 		Users:             map[string]string{LabUser: LabPassword, upn: LabPassword},
 		RequireTLSForBind: true,
+		NTLM:              true,
 		TLS:               &tls.Config{Certificates: []tls.Certificate{dc}, MinVersion: tls.VersionTLS12},
 	})
 	return err

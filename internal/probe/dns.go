@@ -14,6 +14,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/exdiag/exdiag/internal/dnsquery"
+	"github.com/exdiag/exdiag/internal/netfail"
 )
 
 // maxCNAMEs bounds an alias chain, as resolvers do.
@@ -235,7 +236,7 @@ func (r *resolver) exchange(ctx context.Context, name string, qtype uint16) (*dn
 		m, err := r.ask(ctx, s, name, qtype)
 		switch {
 		case err != nil:
-			if ctx.Err() == nil && isTimeout(err) {
+			if ctx.Err() == nil && netfail.IsTimeout(err) {
 				r.demote(s)
 			}
 			notes = append(notes, s+": "+r.describe(err))
@@ -299,7 +300,7 @@ func (r *resolver) describe(err error) string {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "canceled"
-	case isTimeout(err):
+	case netfail.IsTimeout(err):
 		return fmt.Sprintf("no answer within %v", r.timeout)
 	}
 	var oe *net.OpError

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/exdiag/exdiag/internal/netfail"
 )
 
 // maxFetchBytes bounds what one CRL, OCSP answer or CA certificate fetch
@@ -121,7 +123,7 @@ func (f *fetcher) fetch(ctx context.Context, build func(context.Context) (*http.
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		if isTimeout(err) {
+		if netfail.IsTimeout(err) {
 			return fetched{err: fmt.Errorf("no answer within %v", f.p.timeout)}
 		}
 		return fetched{err: errors.New(cause(err))}

@@ -141,6 +141,9 @@ type Trust struct {
 	Detail   string
 	// Chain is the verified chain (leaf to root) when Verified.
 	Chain []*x509.Certificate
+	// Chains are every path crypto/x509 verified, Chain first: clients
+	// pick one of them, so a served certificate on none is used by none.
+	Chains [][]*x509.Certificate
 	// AIA lists the caIssuers fetches made for a chain that stopped short
 	// of a trusted root; CompletedByAIA says they completed it: Windows
 	// clients fetch the missing intermediate, other clients fail.

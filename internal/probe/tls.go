@@ -7,13 +7,13 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/exdiag/exdiag/internal/netfail"
 )
 
 // legacySuites offers every suite Go implements, so that servers limited to
@@ -128,14 +128,12 @@ func afterCertificate(h *Handshake, err error, askedForClientCert bool) {
 
 // dialError classifies a failed TCP connect.
 func (p *Prober) dialError(ctx context.Context, addr string, err error) *ConnError {
-	var errno syscall.Errno
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
 		return &ConnError{Kind: ErrConnectTimeout, Detail: "connecting to " + addr + ": canceled"}
-	case isTimeout(err):
+	case netfail.IsTimeout(err):
 		return &ConnError{Kind: ErrConnectTimeout, Detail: fmt.Sprintf("no tcp answer from %s within %v", addr, p.timeout)}
-	// Windows reports WSAECONNREFUSED (10061), not the invented ECONNREFUSED.
-	case errors.As(err, &errno) && (errno == syscall.ECONNREFUSED || errno == 10061):
+	case netfail.IsRefused(err):
 		return &ConnError{Kind: ErrRefused, Detail: "connection to " + addr + " refused"}
 	}
 	return &ConnError{Kind: ErrUnreachable, Detail: "connecting to " + addr + ": " + cause(err)}
@@ -145,30 +143,21 @@ func (p *Prober) dialError(ctx context.Context, addr string, err error) *ConnErr
 func (p *Prober) connError(ctx context.Context, addr string, err error) *ConnError {
 	var ce *ConnError
 	var rh tls.RecordHeaderError
-	var errno syscall.Errno
 	switch {
 	case errors.As(err, &ce):
 		return &ConnError{Kind: ce.Kind, Detail: addr + ": " + ce.Detail}
 	case errors.Is(ctx.Err(), context.Canceled):
 		return &ConnError{Kind: ErrTimeout, Detail: addr + ": canceled"}
-	case isTimeout(err):
+	case netfail.IsTimeout(err):
 		return &ConnError{Kind: ErrTimeout, Detail: fmt.Sprintf("%s accepted the connection but did not finish the exchange within %v", addr, p.timeout)}
 	case errors.As(err, &rh):
 		return &ConnError{Kind: ErrPlaintext, Detail: plaintextDetail(addr, rh.RecordHeader[:])}
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case netfail.Of(err) == netfail.Closed:
 		return &ConnError{Kind: ErrReset, Detail: addr + " closed the connection mid-exchange"}
-	// Windows: WSAECONNABORTED (10053), WSAECONNRESET (10054).
-	case errors.As(err, &errno) && (errno == syscall.ECONNRESET || errno == syscall.EPIPE ||
-		errno == syscall.ECONNABORTED || errno == 10053 || errno == 10054):
+	case netfail.IsReset(err):
 		return &ConnError{Kind: ErrReset, Detail: addr + " reset the connection mid-exchange"}
 	}
 	return &ConnError{Kind: ErrHandshake, Detail: addr + ": " + cause(err)}
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
-		errors.As(err, &ne) && ne.Timeout()
 }
 
 // plaintextDetail describes the first bytes a server sent instead of TLS.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/exdiag/exdiag/internal/lab"
+	"github.com/exdiag/exdiag/internal/tools/wine/underwine"
 )
 
 // sniServer serves a default certificate and one for mail.contoso.com, so
@@ -152,7 +153,11 @@ func TestHandshakeErrors(t *testing.T) {
 			cfg.Timeout = 300 * time.Millisecond
 			h := only(t, run(t, cfg, "https://mail.contoso.com/"))
 			t.Log(h.Err)
-			if h.Err == nil || h.Err.Kind != tc.kind || !strings.Contains(h.Err.Detail, tc.detail) || !strings.Contains(h.Err.Detail, addr) {
+			detail := tc.detail
+			if tc.behavior == lab.Reset && underwine.LosesEarlyResets() && h.Err != nil && strings.Contains(h.Err.Detail, "closed the connection") {
+				detail = "closed the connection" // Wine may read an early reset as end of file
+			}
+			if h.Err == nil || h.Err.Kind != tc.kind || !strings.Contains(h.Err.Detail, detail) || !strings.Contains(h.Err.Detail, addr) {
 				t.Errorf("got %v, want %s containing %q and the address", h.Err, tc.kind, tc.detail)
 			}
 		})

@@ -18,8 +18,12 @@ func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time)
 	if len(chain) == 0 {
 		return Trust{}
 	}
+	served := chain[1:]
+	if lifted, ok := withoutOtherNameConstraints(chain); ok {
+		served = lifted // UPN name constraints crypto/x509 cannot evaluate (othername.go)
+	}
 	inter := x509.NewCertPool()
-	for _, c := range chain[1:] {
+	for _, c := range served {
 		inter.AddCert(c)
 	}
 	verify := func(at time.Time) ([][]*x509.Certificate, error) {
@@ -42,7 +46,7 @@ func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time)
 		}
 	}
 	if err == nil {
-		return Trust{Verified: true, Chain: chains[0]}
+		return Trust{Verified: true, Chain: chains[0], Chains: chains}
 	}
 	return classifyTrust(chain, err)
 }

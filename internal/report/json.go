@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // The JSON types below are the exdiag.report/v1 contract. Field names are
@@ -235,15 +237,12 @@ func escapeInvisible(b []byte) []byte {
 	last := 0
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
-		if r >= 0x7f && unsafeRune(r) {
+		if r >= 0x7f && safetext.Unsafe(r) {
 			if out == nil {
 				out = make([]byte, 0, len(b)+64)
 			}
 			out = append(out, b[last:i]...)
-			out = append(out, '\\', 'u')
-			for shift := 12; shift >= 0; shift -= 4 {
-				out = append(out, hexDigits[(r>>shift)&0xf])
-			}
+			out = fmt.Appendf(out, `\u%04x`, r)
 			last = i + size
 		}
 		i += size

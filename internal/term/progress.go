@@ -19,6 +19,7 @@ type Progress struct {
 	done   int
 	total  int
 	drawn  bool
+	held   int
 	stop   chan struct{}
 	closed sync.Once
 	wg     sync.WaitGroup
@@ -61,7 +62,7 @@ func (p *Progress) draw() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	elapsed := time.Since(p.start)
-	if elapsed < time.Second || p.phase == "" {
+	if elapsed < time.Second || p.phase == "" || p.held > 0 {
 		return
 	}
 	line := fmt.Sprintf("exdiag: %s", p.phase)
@@ -73,6 +74,30 @@ func (p *Progress) draw() {
 	// longer line left (Windows Terminal and conhost with VT processing).
 	fmt.Fprintf(p.w, "\r%s\x1b[K", line)
 	p.drawn = true
+}
+
+// Hold erases the line and draws nothing more until release is called:
+// a prompt on the same terminal would otherwise be overwritten by the next
+// redraw while the user types.
+func (p *Progress) Hold() (release func()) {
+	if p == nil || !p.on {
+		return func() {}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held++
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drawn = false
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			p.mu.Lock()
+			p.held--
+			p.mu.Unlock()
+		})
+	}
 }
 
 // Done stops drawing and erases the line, before the report is written.

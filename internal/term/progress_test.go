@@ -55,3 +55,31 @@ func TestProgressDrawsAndErases(t *testing.T) {
 	}
 	p.Done() // idempotent
 }
+
+// A held progress line is erased and not drawn again until released, so
+// that a password prompt stays on the screen while the user types.
+func TestProgressHold(t *testing.T) {
+	var b syncBuffer
+	p := NewProgress(&b, true)
+	defer p.Done()
+	p.start = time.Now().Add(-2 * time.Second)
+	p.Set("reading the directory", 0, 0)
+	p.draw()
+	release := p.Hold()
+	if !strings.HasSuffix(b.String(), "s\x1b[K\r\x1b[K") {
+		t.Fatalf("line not erased by Hold: %q", b.String())
+	}
+	held := b.String()
+	p.draw()
+	if b.String() != held {
+		t.Errorf("drawn while held: %q", strings.TrimPrefix(b.String(), held))
+	}
+	release()
+	release() // idempotent
+	p.draw()
+	if !strings.Contains(strings.TrimPrefix(b.String(), held), "exdiag: reading the directory") {
+		t.Errorf("not drawn after release: %q", strings.TrimPrefix(b.String(), held))
+	}
+	var nilProgress *Progress
+	nilProgress.Hold()()
+}
