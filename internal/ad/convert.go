@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // Filter narrows what FromEntries and Read return.
@@ -160,13 +161,15 @@ func (c *converter) note(code, msg string, src inventory.Source) {
 
 func (c *converter) endpoint(url string, src inventory.Source, sites []string) {
 	src.Origin = c.origin
-	c.org.Endpoints = append(grow(c.org.Endpoints), inventory.Endpoint{URL: url, Source: src, SiteScope: sites})
+	// A URL with a password in it is invalid for Exchange (url-invalid); the
+	// report must not carry the password.
+	c.org.Endpoints = append(grow(c.org.Endpoints), inventory.Endpoint{URL: safetext.MaskURLPassword(url), Source: src, SiteScope: sites})
 }
 
 // endpointFor records an endpoint that peer connects to.
 func (c *converter) endpointFor(url string, src inventory.Source, peer inventory.Peer) {
 	src.Origin = c.origin
-	c.org.Endpoints = append(c.org.Endpoints, inventory.Endpoint{URL: url, Source: src, Peer: peer})
+	c.org.Endpoints = append(c.org.Endpoints, inventory.Endpoint{URL: safetext.MaskURLPassword(url), Source: src, Peer: peer})
 }
 
 // serverName returns the server object's spelling of a name taken from a DN.

@@ -218,7 +218,7 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	var org *inventory.Org
 	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
 	for _, u := range o.URLs {
-		endpoints = append(endpoints, inventory.Endpoint{URL: u, Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
+		endpoints = append(endpoints, inventory.Endpoint{URL: safetext.MaskURLPassword(u), Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
 	}
 	if len(o.URLs) == 0 {
 		progress.Set("reading the directory", 0, 0)
@@ -246,6 +246,9 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	st.phaseTime("dns", obs.Stats.DNSTime, "lookups", obs.Stats.DNSLookups)
 	st.phaseTime("tls", obs.Stats.TLSTime, "handshakes", obs.Stats.Handshakes)
 	st.phaseTime("revocation", obs.Stats.FetchTime, "fetches", obs.Stats.Fetches)
+	if obs.Local != nil && ctx.Err() == nil {
+		return runError(obs.Local, localHint(obs.Local))
+	}
 	if obs.Stats.DNSLookups > 0 && obs.Stats.DNSAnswers == 0 && ctx.Err() == nil {
 		// Every host would look missing: judging would blame the URLs for
 		// the DNS server.

@@ -77,10 +77,15 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 		return nil, ad.Stats{}, err
 	}
 	co.Password = pw
+	// A DC or proxy may quote the password back in an error: it is removed
+	// from all output from here on.
+	o.IO.Redact(pw)
 	if o.IO.StdinTTY() || o.IO.StderrTTY() {
 		co.PasswordPrompt = func(prompt string) (string, error) {
 			defer o.progress.Hold()() // its redraw would overwrite the prompt
-			return o.IO.ReadPassword(prompt)
+			pw, err := o.IO.ReadPassword(prompt)
+			o.IO.Redact(pw)
+			return pw, err
 		}
 	}
 	org, stats, err := ad.Read(ctx, co, filter)
