@@ -115,7 +115,7 @@ func NewCmdCheck(f *Factory) *cobra.Command {
 	// handshake crypto contends, and memory grows by a third). A server
 	// that never answers holds its connection until --timeout, so D dead
 	// endpoints cost about ceil(D/N) timeouts (make bench measures it).
-	fl.IntVar(&opts.Concurrency, "concurrency", 32, "at most `N` network exchanges in progress at once: connections (dial, STARTTLS and TLS handshake), DNS lookups, CRL, OCSP and AIA fetches; a server that never answers holds its place until --timeout")
+	fl.IntVar(&opts.Concurrency, "concurrency", probe.DefaultConcurrency, "at most `N` network exchanges in progress at once: connections (dial, STARTTLS and TLS handshake), DNS lookups, CRL, OCSP and AIA fetches; a server that never answers holds its place until --timeout")
 	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "deadline for each DNS query and each connection")
 	fl.StringVar(&opts.TargetHost, "target-host", "", "host `NAME` fixes move URLs to (default: chosen from the certificate served)")
 	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown, json, junit or nagios")
