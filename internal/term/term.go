@@ -24,8 +24,11 @@ type IO struct {
 	outTTY, errTTY     bool
 	inTTY              bool
 	getenv             func(string) string
-	redact             *Redactor
-	outW, errW         *redactWriter
+	// console opens the terminal to prompt on when In is not one; nil
+	// for streams that belong to no console (buffers, a replaced input).
+	console    func() (in, out *os.File, err error)
+	redact     *Redactor
+	outW, errW *redactWriter
 }
 
 // wrap makes every write to Out and ErrOut pass through the IO's Redactor.
@@ -60,7 +63,7 @@ func System() *IO {
 	io := &IO{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		inFD: os.Stdin.Fd(), outFD: os.Stdout.Fd(), errFD: os.Stderr.Fd(),
-		getenv: os.Getenv,
+		getenv: os.Getenv, console: openConsole,
 	}
 	io.inTTY = term.IsTerminal(int(io.inFD))
 	io.outTTY = term.IsTerminal(int(io.outFD))
@@ -82,9 +85,6 @@ func Test(stdin string, env map[string]string) (*IO, *bytes.Buffer, *bytes.Buffe
 
 // SetTTY overrides terminal detection (tests).
 func (s *IO) SetTTY(in, out, errOut bool) { s.inTTY, s.outTTY, s.errTTY = in, out, errOut }
-
-// StdoutTTY reports whether Out is a terminal.
-func (s *IO) StdoutTTY() bool { return s.outTTY }
 
 // StderrTTY reports whether ErrOut is a terminal.
 func (s *IO) StderrTTY() bool { return s.errTTY }
@@ -175,9 +175,10 @@ func (p Palette) Bold(s string) string { return p.paint(p.bold, s) }
 // Dim is for secondary detail.
 func (p Palette) Dim(s string) string { return p.paint(p.dim, s) }
 
-// WithInput returns a copy of the streams reading from r (not a terminal).
+// WithInput returns a copy of the streams reading from r, which is not a
+// terminal; a password is never asked for on the console instead.
 func (s *IO) WithInput(r io.Reader) *IO {
 	c := *s
-	c.In, c.inTTY = r, false
+	c.In, c.inTTY, c.console = r, false, nil
 	return &c
 }
