@@ -124,6 +124,9 @@ type Finding struct {
 	Fix []Fix
 	// Thumbprint is the SHA-1 of the leaf involved, when a certificate is.
 	Thumbprint string
+	// Servers are the per-server observations the finding compares
+	// (servers-disagree); renderers group them by certificate.
+	Servers []ServerCert
 }
 
 // URL is the first URL the finding affects.
