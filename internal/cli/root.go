@@ -19,6 +19,9 @@ import (
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	// The first Ctrl+C ends the run cleanly (exit 130, saying what was
+	// done); a second one, with the default handler back, ends it at once.
+	context.AfterFunc(ctx, stop)
 	if len(os.Args) > 1 {
 		cobra.MousetrapHelpText = ""
 	} else {
@@ -37,7 +40,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		// cobra's own errors: unknown command, bad flag, wrong arguments.
 		err = usageErrorf("run 'exdiag --help' for usage", "%s", strings.TrimPrefix(err.Error(), "Error: "))
 	}
-	if err != nil && isExitError(err) && nagiosRequested(args) {
+	if err != nil && isExitError(err) && !isInterrupted(err) && nagiosRequested(args) {
 		// A monitoring system shows stdout and reads 3 as UNKNOWN.
 		report.WriteNagiosUnknown(f.IO.Out, oneLine(err.Error()))
 		printError(f.IO.ErrOut, err)
@@ -82,6 +85,11 @@ Management Shell command that fixes it.`,
 func isExitError(err error) bool {
 	var ee *exitError
 	return errors.As(err, &ee)
+}
+
+func isInterrupted(err error) bool {
+	var ee *exitError
+	return errors.As(err, &ee) && ee.code == ExitInterrupted
 }
 
 func isFindings(err error) bool {
