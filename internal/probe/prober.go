@@ -211,8 +211,9 @@ func (p *Prober) lookupAll(ctx context.Context, obs *Observations, names []strin
 	var wg sync.WaitGroup
 	var done atomic.Int64
 	for i, name := range names {
+		held := p.limit.acquire(ctx)
 		wg.Go(func() {
-			p.limit.do(ctx, func() { results[i] = p.resolver.lookup(ctx, name) })
+			p.limit.run(ctx, held, func() { results[i] = p.resolver.lookup(ctx, name) })
 			p.progress("dns", int(done.Add(1)), len(names))
 		})
 	}
@@ -234,8 +235,11 @@ func (p *Prober) handshakeAll(ctx context.Context, obs *Observations, keys []Han
 	var finished atomic.Int64
 	var wg sync.WaitGroup
 	for i, key := range keys {
+		// The goroutine starts once it has a slot: 10,000 handshakes must
+		// not be 10,000 goroutines waiting, each with its stack.
+		held := p.limit.acquire(ctx)
 		wg.Go(func() {
-			p.limit.do(ctx, func() {
+			p.limit.run(ctx, held, func() {
 				h := p.handshake(ctx, key)
 				h.Trust = p.trust.verify(h.Chain, p.cfg.Roots, p.now())
 				done[i] = h
@@ -275,10 +279,24 @@ func newLimiter(slots, inflight int, slowAfter time.Duration) *limiter {
 
 // do runs f under the limits. When ctx is done before f could start, f runs
 // anyway, so that it records the cancellation without using the network.
-func (l *limiter) do(ctx context.Context, f func()) {
+func (l *limiter) do(ctx context.Context, f func()) { l.run(ctx, l.acquire(ctx), f) }
+
+// acquire waits for a slot; false means ctx ended first. Callers that
+// start a goroutine per task call it before starting one, so that waiting
+// tasks cost no goroutine.
+func (l *limiter) acquire(ctx context.Context) bool {
 	select {
 	case l.slots <- struct{}{}:
+		return true
 	case <-ctx.Done():
+		return false
+	}
+}
+
+// run runs f holding the slot acquire took (held), or, without one, at
+// once: ctx has ended and f only records that.
+func (l *limiter) run(ctx context.Context, held bool, f func()) {
+	if !held {
 		f()
 		return
 	}
