@@ -5,7 +5,7 @@ PKGS     := ./...
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS  := -s -w
 
-.PHONY: all demo build test lint vet fmt-check windows-tests unit bench clean update-golden
+.PHONY: all demo build test lint vet fmt-check tidy-check staticcheck windows-tests windows-wine unit bench clean update-golden
 
 all: build
 
@@ -30,7 +30,26 @@ test: lint windows-tests
 windows-tests:
 	@for p in $$($(GO) list ./...); do GOOS=windows $(GO) test -c -o /dev/null $$p || exit 1; done
 
-lint: fmt-check vet
+# windows-wine runs exdiag.exe and every package's Windows test binary
+# under Wine (installs wine64, the mingw binutils and tmux when missing;
+# needs root for its network namespaces). See internal/tools/wine.
+windows-wine:
+	bash internal/tools/wine/run.sh
+
+# lint: formatting, vet and staticcheck for Linux and Windows, and go.mod
+# and go.sum exactly as `go mod tidy` leaves them. staticcheck comes from
+# the module proxy at the version below (checked against go.sum's database,
+# sum.golang.org); its checks are the defaults, see staticcheck.conf.
+STATICCHECK_VERSION := v0.8.2
+lint: fmt-check vet tidy-check staticcheck
+
+tidy-check:
+	@$(GO) mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy and commit the result"; exit 1; }
+
+staticcheck:
+	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	bin/staticcheck ./...
+	GOOS=windows bin/staticcheck ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -64,7 +83,10 @@ clean:
 # commit gives the same archives.
 DIST_PLATFORMS := windows/amd64 windows/arm64 linux/amd64 linux/arm64 darwin/arm64
 
-.PHONY: dist
+.PHONY: dist dist-platforms
+dist-platforms:
+	@echo $(DIST_PLATFORMS)
+
 dist:
 	rm -rf dist
 	@for p in $(DIST_PLATFORMS); do \

@@ -16,6 +16,8 @@ targets=(
 	"./internal/inventory FuzzParseSerialNumber"
 	"./internal/report FuzzRender"
 	"./internal/report FuzzJUnitNagios"
+	"./internal/safetext FuzzEscape"
+	"./internal/safetext FuzzHostName"
 )
 
 # A new fuzz target must be added above, or it would never run in CI.

@@ -87,7 +87,7 @@ func simpleBind(s *session, o ConnectOptions, op string) error {
 		return err
 	}
 	if err := s.conn.Bind(o.User, pw); err != nil {
-		return failure(op, err, ldapHint)
+		return s.explain(failure(op, err, ldapHint))
 	}
 	return nil
 }
@@ -105,8 +105,14 @@ func ntlmBind(s *session, o ConnectOptions, op string) error {
 	if err != nil {
 		return err
 	}
+	// go-ntlmssp puts the domain into the AUTHENTICATE_MESSAGE only when
+	// the user name carries it (DOMAIN\user); the DC verifies the response
+	// with that domain, and an empty one means the DC's own.
+	if domain != "" {
+		user = o.User
+	}
 	if err := s.conn.NTLMBind(domain, user, pw); err != nil {
-		return failure(op, err, ldapHint)
+		return s.explain(failure(op, err, ldapHint))
 	}
 	return nil
 }
@@ -122,30 +128,34 @@ func kerberosBind(s *session, o ConnectOptions, op string) error {
 	}
 	defer done()
 	if err := s.conn.GSSAPIBind(client, "ldap/"+s.target.host, ""); err != nil {
-		return failure(op, err, func(err error) string {
+		return s.explain(failure(op, err, func(err error) string {
 			if h := ldapHint(err); h != "" {
 				return h
 			}
 			return kerberosHint(err)
-		})
+		}))
 	}
 	return nil
 }
 
-// kerberosHint explains the usual Kerberos failures.
+// kerberosHint explains the usual Kerberos failures: by value where there
+// is one (SSPI statuses, a missing ticket cache), else by the protocol's
+// own error names, which gokrb5 keeps only in its text.
 func kerberosHint(err error) string {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, errNoKerberos):
 		return "use --auth simple --user DOMAIN\\user over TLS"
+	case errors.Is(err, errNoTicket):
+		return "no Kerberos ticket: run kinit user@REALM (or set KRB5CCNAME=FILE:/path)"
+	case sspiHint(err) != "":
+		return sspiHint(err)
 	case strings.Contains(msg, "KDC_ERR_S_PRINCIPAL_UNKNOWN"):
 		return "the DC has no ldap/ service principal for that name: use the DC's FQDN as registered in AD"
 	case strings.Contains(msg, "expired") || strings.Contains(msg, "TKT_EXPIRED"):
 		return "the Kerberos ticket has expired: run kinit again"
-	case strings.Contains(msg, "no such file") || strings.Contains(msg, "cannot find the file"):
-		return "no Kerberos ticket: run kinit user@REALM (or set KRB5CCNAME=FILE:/path)"
 	}
-	return "check the Kerberos ticket (klist) and krb5.conf (KRB5_CONFIG)"
+	return kerberosCheckHint
 }
 
 // password returns o.Password, or asks for it.

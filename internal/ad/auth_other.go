@@ -3,7 +3,9 @@
 package ad
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,6 +38,9 @@ func kerberosClient(o ConnectOptions, s *session) (ldap.GSSAPIClient, func(), er
 	if err != nil {
 		return nil, nil, err
 	}
+	if _, err := os.Stat(cc); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("kerberos ticket cache %s: %w", cc, errNoTicket)
+	}
 	c, err := gssapi.NewClientFromCCache(cc, conf)
 	if err != nil {
 		return nil, nil, fmt.Errorf("kerberos ticket cache %s: %w", cc, err)
@@ -57,6 +62,12 @@ func ccachePath() (string, error) {
 	}
 	return cc, nil
 }
+
+// kerberosCheckHint is the hint for a Kerberos failure without a better one.
+const kerberosCheckHint = "check the Kerberos ticket (klist) and krb5.conf (KRB5_CONFIG)"
+
+// sspiHint: only Windows has SSPI.
+func sspiHint(error) string { return "" }
 
 // krb5Config follows KRB5_CONFIG (first existing file of the list).
 func krb5Config() string {

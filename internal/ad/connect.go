@@ -125,6 +125,7 @@ type session struct {
 	tls    bool
 	leaf   *x509.Certificate // the DC's certificate, when TLS is on
 	stop   func() bool
+	watch  *watchedConn // the TCP connection, for explain
 }
 
 func (s *session) close() {
@@ -145,8 +146,10 @@ func connect(ctx context.Context, o ConnectOptions, t target) (*session, error) 
 	if err != nil {
 		return nil, failure(op, err, netHint)
 	}
+	w := &watchedConn{Conn: raw}
+	raw = w
 	v := &tlsVerifier{host: t.host, roots: o.Roots}
-	s := &session{target: t}
+	s := &session{target: t, watch: w}
 	if t.scheme == "ldaps" {
 		tc := tls.Client(raw, v.config())
 		if err := tc.HandshakeContext(dctx); err != nil {
@@ -176,7 +179,7 @@ func connect(ctx context.Context, o ConnectOptions, t target) (*session, error) 
 			return nil, &Error{Op: op, Err: err,
 				Hint: "the DC has no certificate for LDAP over TLS: give it a domain controller certificate (autoenrollment), or try ldaps://" + t.host}
 		}
-		return nil, v.tlsFailure(op, err)
+		return nil, s.explain(v.tlsFailure(op, err))
 	}
 	s.tls, s.leaf = true, v.leaf
 	return s, nil

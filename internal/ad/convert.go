@@ -84,7 +84,30 @@ func (c *converter) entry(e Entry, p dnPath) {
 		c.receiveConnector(e, p)
 	case e.IsA("msExchAcceptedDomain"):
 		c.acceptedDomain(e)
+	case e.IsA("cRLDistributionPoint"):
+		c.crl(e)
 	}
+}
+
+// maxCRLBytes bounds a CRL read from the directory; enterprise CRLs run to
+// a few megabytes.
+const maxCRLBytes = 32 << 20
+
+// crl keeps a CRL an enterprise CA published in the directory.
+func (c *converter) crl(e Entry) {
+	vs := e.Get("certificateRevocationList")
+	if len(vs) == 0 || vs[0] == "" {
+		return
+	}
+	if len(vs[0]) > maxCRLBytes {
+		c.note("directory-value-unsafe", fmt.Sprintf("certificateRevocationList of %d bytes ignored (limit %d MB)", len(vs[0]), maxCRLBytes>>20),
+			inventory.Source{DN: e.DN, Attribute: "certificateRevocationList"})
+		return
+	}
+	if c.org.CRLs == nil {
+		c.org.CRLs = map[string][]byte{}
+	}
+	c.org.CRLs[strings.ToLower(e.DN)] = []byte(vs[0])
 }
 
 // values returns the attribute's values, dropping oversized ones with a note.

@@ -3,12 +3,11 @@ package ad
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"regexp"
 	"strings"
-	"syscall"
 
+	"github.com/exdiag/exdiag/internal/netfail"
 	"github.com/go-ldap/ldap/v3"
 )
 
@@ -29,6 +28,7 @@ var (
 	errClearTextBind = errors.New("refusing to send a password over an unencrypted connection")
 	errNoPassword    = errors.New("no password given")
 	errNoUser        = errors.New("no user name given")
+	errNoTicket      = errors.New("no Kerberos ticket")
 	// errNoKerberos: the build leaves out go-ldap's gssapi package (see
 	// auth_nogssapi.go).
 	errNoKerberos = errors.New("this exdiag build has no Kerberos support")
@@ -88,24 +88,37 @@ func ldapHint(err error) string {
 	return netHint(err)
 }
 
-// netHint explains a failure to reach a host.
+// netHint explains a failure to reach a host, classified by the error's
+// values (errno, net.Error), never by its text: Windows words them in the
+// user's language.
 func netHint(err error) string {
 	var dnsErr *net.DNSError
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout(),
-		strings.Contains(err.Error(), "timed out"), strings.Contains(err.Error(), "i/o timeout"): // go-ldap keeps only the text
+	switch kind := netfail.Of(err); {
+	case kind == netfail.Timeout, ldapClientFailure(err, ldapTimedOut):
 		return "no answer in time: check that a firewall lets LDAP through (389, 636), or raise --timeout"
 	case errors.Is(err, context.Canceled):
 		return ""
-	case errors.Is(err, syscall.ECONNREFUSED), strings.Contains(err.Error(), "actively refused"): // Windows: WSAECONNREFUSED
+	case kind == netfail.Refused:
 		return "nothing listens there: LDAP is on port 389 (ldap://) and LDAPS on 636 (ldaps://) of a domain controller"
 	case errors.As(err, &dnsErr):
 		return "the name does not resolve: check it, or give --dns-server the AD DNS server"
-	case errors.Is(err, syscall.ECONNRESET), strings.Contains(err.Error(), "connection closed"), strings.Contains(err.Error(), "forcibly closed"):
+	case kind == netfail.Unreachable:
+		return "no route to the DC: check the address, the VPN, and that a firewall lets LDAP through (389, 636)"
+	case kind == netfail.Reset:
 		return "the DC closed the connection: if it requires LDAPS, use ldaps://HOST:636"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), strings.HasSuffix(err.Error(), "EOF"):
+	case kind == netfail.Closed:
 		return "the DC closed the connection in the middle of an answer: run exdiag again, or ask another DC with --ldap-url"
 	}
 	return ""
+}
+
+// ldapTimedOut is how go-ldap reports a request that got no answer within
+// Conn.SetTimeout (go-ldap v3 conn.go). It carries no error value, only
+// this text, which is the library's own and the same in every language.
+const ldapTimedOut = "ldap: connection timed out"
+
+// ldapClientFailure reports whether err is go-ldap's own failure with text.
+func ldapClientFailure(err error, text string) bool {
+	var le *ldap.Error
+	return errors.As(err, &le) && le.ResultCode == ldap.ErrorNetwork && le.Err != nil && le.Err.Error() == text
 }

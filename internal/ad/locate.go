@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/exdiag/exdiag/internal/dnsquery"
 )
 
 // LocateDC finds the domain controllers of domain from the SRV records
@@ -65,12 +67,7 @@ func LocateDC(ctx context.Context, domain string, dnsServers []string, timeout t
 
 // querySRV asks one server, over TCP when the UDP answer is truncated.
 func querySRV(ctx context.Context, m *dns.Msg, addr string, timeout time.Duration) ([]string, error) {
-	c := &dns.Client{Timeout: timeout}
-	r, _, err := c.ExchangeContext(ctx, m, addr)
-	if err == nil && r.Truncated {
-		c.Net = "tcp"
-		r, _, err = c.ExchangeContext(ctx, m, addr)
-	}
+	r, err := dnsquery.Ask(ctx, addr, m, timeout)
 	if err != nil {
 		return nil, err
 	}

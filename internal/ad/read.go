@@ -24,7 +24,10 @@ type Stats struct {
 type query struct {
 	what, filter string
 	inConfigNC   bool
-	attrs        []string
+	// under is prefixed to the configuration naming context as the base
+	// (with inConfigNC); a base that does not exist gives no entries.
+	under string
+	attrs []string
 }
 
 var queries = []query{
@@ -38,6 +41,9 @@ var queries = []query{
 	{what: "POP3, IMAP4 and SMTP settings", filter: "(|(objectClass=protocolCfgPOPServer)(objectClass=protocolCfgIMAPServer)(objectClass=msExchSmtpReceiveConnector))",
 		attrs: []string{"objectClass", "cn", "msExchPopImapX509CertificateName", "msExchPOPIMAPExternalConnectionSettings", "msExchPOPIMAPInternalConnectionSettings",
 			"msExchSecureBindings", "msExchServerBindings", "msExchSMTPReceiveConnectorFQDN", "msExchSmtpReceiveBindings", "msExchSmtpTLSCertificate", "msExchSmtpReceiveEnabled", "msExchSmtpReceiveRole"}},
+	// An enterprise CA publishes its CRLs here for ldap:/// distribution points.
+	{what: "certificate revocation lists", inConfigNC: true, under: "CN=Public Key Services,CN=Services,",
+		filter: "(objectClass=cRLDistributionPoint)", attrs: []string{"objectClass", "cn", "certificateRevocationList"}},
 	{what: "Outlook providers and accepted domains", filter: "(|(objectClass=msExchAutoDiscoverConfig)(objectClass=msExchAcceptedDomain))",
 		attrs: []string{"objectClass", "cn", "msExchAutoDiscoverCertPrincipalName", "msExchAutoDiscoverServer", "msExchAutoDiscoverTTL", "msExchAutoDiscoverFlags",
 			"msExchAcceptedDomainName", "msExchAcceptedDomainFlags"}},
@@ -56,6 +62,9 @@ func Read(ctx context.Context, o ConnectOptions, f Filter) (*inventory.Org, Stat
 	defer s.close()
 	st.DC = s.target.addr()
 	org, err := discover(ctx, newSearcher(s.conn, o.timeout(), &st), s.target, f)
+	if err != nil {
+		err = s.explain(err)
+	}
 	st.Duration = time.Since(start)
 	return org, st, err
 }
@@ -92,9 +101,12 @@ func discover(ctx context.Context, s *searcher, dc target, f Filter) (*inventory
 	for _, q := range queries {
 		base := exchange
 		if q.inConfigNC {
-			base = configNC
+			base = q.under + configNC
 		}
 		entries, err := s.search(ctx, base, ldap.ScopeWholeSubtree, q.filter, q.attrs)
+		if q.under != "" && ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+			continue // no enterprise CA in this forest
+		}
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights) {
 			notes = append(notes, inventory.Note{Code: "ldap-unreadable",
 				Message: fmt.Sprintf("this account may not read the %s (%v): they are unknown, not missing", q.what, err),

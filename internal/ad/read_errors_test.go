@@ -80,6 +80,7 @@ func TestReadNetworkFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	silent := ln.Addr().String()
+	accepted := make(chan struct{}, 16)
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -87,6 +88,7 @@ func TestReadNetworkFailures(t *testing.T) {
 				return
 			}
 			defer c.Close() // accepts, never answers
+			accepted <- struct{}{}
 		}
 	}()
 	defer ln.Close()
@@ -99,23 +101,25 @@ func TestReadNetworkFailures(t *testing.T) {
 
 	o := ad.ConnectOptions{URL: "ldap://" + refused, Auth: ad.AuthAnonymous, Timeout: time.Second}
 	_, _, err = ad.Read(context.Background(), o, ad.Filter{})
-	wantError(t, err, "connection refused", "nothing listens there")
+	wantError(t, err, "connect to ldap://"+refused, "nothing listens there")
 
 	o.URL, o.Timeout = "ldap://"+silent, 300*time.Millisecond
-	start := time.Now()
 	_, _, err = ad.Read(context.Background(), o, ad.Filter{})
 	wantError(t, err, "start TLS with", "no answer in time")
-	if time.Since(start) > 3*time.Second {
-		t.Errorf("took %s with a 300ms timeout", time.Since(start))
-	}
+	<-accepted
 
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	// Cancelled once the DC has the connection: the read ends with the
+	// cancellation, not with its own (hour-long) timeout.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	o.URL, o.NoStartTLS, o.Timeout = "ldap://"+silent, true, time.Minute
-	start = time.Now()
+	go func() {
+		<-accepted
+		cancel()
+	}()
+	o.URL, o.NoStartTLS, o.Timeout = "ldap://"+silent, true, time.Hour
 	_, _, err = ad.Read(ctx, o, ad.Filter{})
-	if err == nil || time.Since(start) > 3*time.Second {
-		t.Errorf("cancelled read: %v after %s", err, time.Since(start))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled read: %v, want the cancellation", err)
 	}
 }
 
@@ -154,8 +158,8 @@ func TestReadSearchCountAndPaging(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Searches != 7 {
-			t.Errorf("%d extra servers: %d searches, want 7 whatever the size of the org", n, st.Searches)
+		if st.Searches != 8 {
+			t.Errorf("%d extra servers: %d searches, want 8 whatever the size of the org", n, st.Searches)
 		}
 		// 44+ servers at 7 per page take 7+ pages for that search alone.
 		if n > 0 && st.Pages < st.Searches+2*6 {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // tlsVerifier checks the DC's certificate against the system roots and the
@@ -60,7 +62,7 @@ func (v *tlsVerifier) tlsFailure(op string, err error) *Error {
 	switch {
 	case errors.As(err, &host):
 		return &Error{Op: op, Err: fmt.Errorf("the DC's certificate is for %s, not %s", certNames(v.leaf), v.host),
-			Hint: fmt.Sprintf("connect with a name the certificate holds, e.g. --ldap-url ldaps://%s", printable(firstName(v.leaf)))}
+			Hint: fmt.Sprintf("connect with a name the certificate holds, e.g. --ldap-url ldaps://%s", safetext.Escape(firstName(v.leaf)))}
 	case errors.As(err, &unknown):
 		return &Error{Op: op, Err: fmt.Errorf("the DC's certificate (%s, issued by %s) is not trusted", certNames(v.leaf), issuer(v.leaf)),
 			Hint: "add the issuing root CA (PEM) with --ca-file, or to the system's trusted roots"}
@@ -91,7 +93,7 @@ func certNames(c *x509.Certificate) string {
 	if len(names) == 0 {
 		return "no host name"
 	}
-	return printable(strings.Join(names, ", "))
+	return safetext.Escape(strings.Join(names, ", "))
 }
 
 func firstName(c *x509.Certificate) string {
@@ -109,18 +111,7 @@ func issuer(c *x509.Certificate) string {
 		return "an unknown issuer"
 	}
 	if c.Issuer.CommonName != "" {
-		return printable("CN=" + c.Issuer.CommonName)
+		return safetext.Escape("CN=" + c.Issuer.CommonName)
 	}
-	return printable(c.Issuer.String())
-}
-
-// printable replaces control characters, so that names chosen by a hostile
-// server cannot rewrite the terminal they are printed on.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
-			return '?'
-		}
-		return r
-	}, s)
+	return safetext.Escape(c.Issuer.String())
 }

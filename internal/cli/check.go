@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/exdiag/exdiag/internal/probe"
 	"github.com/exdiag/exdiag/internal/remedy"
 	"github.com/exdiag/exdiag/internal/report"
+	"github.com/exdiag/exdiag/internal/safetext"
 	"github.com/exdiag/exdiag/internal/term"
 )
 
@@ -44,6 +46,11 @@ type CheckOptions struct {
 	Verbose     bool
 	Script      string
 	Force       bool
+	// NoRevocation skips CRL and OCSP fetches (--no-revocation).
+	NoRevocation bool
+
+	// progress is the run's progress line, held while a password is asked.
+	progress *term.Progress
 }
 
 const checkLong = `Check the certificate, name and DNS of every Exchange URL.
@@ -119,10 +126,10 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.StringArrayVar(&opts.Expect, "expect-thumbprint", nil, "SHA-1 `THUMBPRINT` every endpoint must serve, as Get-ExchangeCertificate prints it (repeatable)")
 	// 32 measured best with make bench on 2 cores (1000 servers): TLS phase
 	// 1.74 s at 32, 1.99 s at 8 (CPU idle while waiting), 2.09 s at 128 (the
-	// handshake crypto contends, and memory grows by a third). Servers that
-	// do not answer give their slot up after 20 ms (internal/probe), so the
-	// default never makes dead servers queue.
-	fl.IntVar(&opts.Concurrency, "concurrency", 32, "handshakes in progress at once")
+	// handshake crypto contends, and memory grows by a third). A server
+	// that never answers holds its connection until --timeout, so D dead
+	// endpoints cost about ceil(D/N) timeouts (make bench measures it).
+	fl.IntVar(&opts.Concurrency, "concurrency", 32, "at most `N` network exchanges in progress at once: connections (dial, STARTTLS and TLS handshake), DNS lookups, CRL, OCSP and AIA fetches; a server that never answers holds its place until --timeout")
 	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "deadline for each DNS query and each connection")
 	fl.StringVar(&opts.TargetHost, "target-host", "", "host `NAME` fixes move URLs to (default: chosen from the certificate served)")
 	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: "+report.FormatNames)
@@ -132,6 +139,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	fl.BoolVar(&opts.Stats, "stats", false, "print the time and counts of each phase to stderr")
 	fl.StringVar(&opts.Script, "script", "", "also write every fix as a commented PowerShell script to `FILE`, to review and schedule")
 	fl.BoolVar(&opts.Force, "force", false, "let --script overwrite an existing file")
+	fl.BoolVar(&opts.NoRevocation, "no-revocation", false, "do not fetch CRLs and OCSP answers (air-gapped runs): revocation is then not judged")
 	registerCheckCompletions(cmd)
 	cmd.MarkFlagsMutuallyExclusive("url", "ldif")
 	cmd.MarkFlagsMutuallyExclusive("url", "ldap-url")
@@ -169,6 +177,9 @@ func (o *CheckOptions) validate() error {
 			return usageErrorf(urlHint, "%q is not a URL exdiag can check: %s", u, strings.TrimPrefix(err.Error(), probe.ErrBadURL.Error()+": "))
 		}
 	}
+	if o.TargetHost != "" && (!safetext.HostName(o.TargetHost) || !strings.Contains(o.TargetHost, ".")) {
+		return usageErrorf("give a fully qualified DNS name the certificate covers, e.g. --target-host mail.contoso.com", "--target-host %q is not a DNS host name", o.TargetHost)
+	}
 	for _, t := range o.Expect {
 		if diag.NormalizeThumbprint(t) == "" {
 			return usageErrorf("a thumbprint is 40 hex digits; spaces and colons are ignored", "--expect-thumbprint %q is not a SHA-1 thumbprint", t)
@@ -179,6 +190,18 @@ func (o *CheckOptions) validate() error {
 
 // urlHint says what --url and URL arguments accept.
 const urlHint = "give a host name (mail.contoso.com) or a URL: https://HOST[:PORT]/PATH, smtp://HOST[:PORT] (STARTTLS), imaps://, imap://, pop3s:// or pop3://"
+
+// domainOf turns a configuration naming context into the AD DNS domain:
+// CN=Configuration,DC=contoso,DC=local is contoso.local.
+func domainOf(configNC string) string {
+	var labels []string
+	for _, rdn := range strings.Split(configNC, ",") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(rdn), "="); ok && strings.EqualFold(k, "DC") {
+			labels = append(labels, strings.ToLower(v))
+		}
+	}
+	return strings.Join(labels, ".")
+}
 
 // clock is the time findings are judged at: --as-of, or the factory's clock.
 func (o *CheckOptions) clock() (func() time.Time, error) {
@@ -221,6 +244,7 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	format, _ := report.ParseFormat(o.Format)
 	progress := term.NewProgress(o.IO.ErrOut, o.IO.StderrTTY() && (format == report.Text || format == report.Markdown || format == report.HTML))
 	defer progress.Done()
+	o.progress = progress
 	state := &runState{}
 	cfg.Progress = func(phase string, done, total int) {
 		state.set(phase, done, total)
@@ -234,7 +258,7 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	if len(o.URLs) == 0 {
 		cfg.Progress("reading the directory", 0, 0)
 		var ds ad.Stats
-		org, ds, err = o.readOrg(ctx, cfg.DNSServers, cfg.Roots, progress)
+		org, ds, err = o.readOrg(ctx, cfg.DNSServers, cfg.Roots)
 		if ctx.Err() != nil {
 			return state.interrupted()
 		}
@@ -244,7 +268,12 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 		endpoints = org.Endpoints
 		state.read(len(endpoints), len(org.Servers))
 		st.phase("discovery", "searches", ds.Searches, "pages", ds.Pages, "entries", ds.Entries, "servers", len(org.Servers), "urls", len(endpoints))
+		cfg.DirectoryCRLs = org.CRLs
+		if d := domainOf(org.ConfigNC); d != "" {
+			cfg.InternalDomains = append(cfg.InternalDomains, d)
+		}
 	}
+	cfg.NoRevocation = o.NoRevocation
 	prober := probe.New(cfg)
 	obs := prober.Run(ctx, endpoints, probe.PlanServerProbes(org, endpoints)...)
 	if org != nil {
@@ -259,6 +288,13 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	}
 	st.phaseTime("dns", obs.Stats.DNSTime, "lookups", obs.Stats.DNSLookups)
 	st.phaseTime("tls", obs.Stats.TLSTime, "handshakes", obs.Stats.Handshakes)
+	st.phaseTime("revocation", obs.Stats.FetchTime, "fetches", obs.Stats.Fetches)
+	if obs.Stats.DNSLookups > 0 && obs.Stats.DNSAnswers == 0 && ctx.Err() == nil {
+		// Every host would look missing: judging would blame the URLs for
+		// the DNS server.
+		return runError(fmt.Errorf("no DNS server answered (asked %s)", strings.Join(obs.DNSServers, ", ")),
+			"check that the server is up and reachable, or give the one internal clients use with --dns-server ADDR")
+	}
 	st.reset()
 	var expect []string
 	for _, t := range o.Expect {

@@ -47,7 +47,7 @@ func (d *DirectoryOptions) validate() error {
 }
 
 // readOrg reads the organisation from --ldif, or from the directory.
-func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *x509.CertPool, progress *term.Progress) (*inventory.Org, ad.Stats, error) {
+func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *x509.CertPool) (*inventory.Org, ad.Stats, error) {
 	d := &o.Dir
 	filter := ad.Filter{Servers: d.Servers, NoInternal: d.NoInternal, NoExternal: d.NoExternal}
 	if d.LDIF != "" {
@@ -78,14 +78,14 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 	}
 	co.Password = pw
 	if o.IO.StdinTTY() || o.IO.StderrTTY() {
-		co.PasswordPrompt = progress.Prompting(o.IO.ReadPassword)
+		co.PasswordPrompt = o.progress.Prompting(o.IO.ReadPassword)
 	}
 	org, stats, err := ad.Read(ctx, co, filter)
 	if err != nil {
 		return nil, stats, directoryError(err)
 	}
 	if o.IO.StderrTTY() {
-		defer progress.Hold()() // a line of its own, not after the progress line
+		defer o.progress.Hold()() // a line of its own, not after the progress line
 		fmt.Fprintf(o.IO.ErrOut, "exdiag: read %s of %s from %s (%s, %s)\n", count(len(org.Endpoints), "URL"),
 			count(len(org.Servers), "server"), stats.DC, count(stats.Searches, "search"), count(stats.Pages, "page"))
 	}

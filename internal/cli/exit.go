@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // Exit codes, the same in every --format. They are printed by `check --help`.
@@ -76,20 +77,9 @@ func printError(w io.Writer, err error) int {
 	if errors.As(err, &h) && h.Hint() != "" {
 		hints = append(hints, h.Hint())
 	}
-	fmt.Fprintf(w, "exdiag: error: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(w, "exdiag: error: %s\n", safetext.Escape(err.Error()))
 	for _, hint := range hints {
-		fmt.Fprintf(w, "exdiag: hint: %s\n", oneLine(hint))
+		fmt.Fprintf(w, "exdiag: hint: %s\n", safetext.Escape(hint))
 	}
 	return code
-}
-
-// oneLine keeps a message on one line and free of control characters, so
-// a hostile value quoted in an error cannot rewrite the terminal.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
 }

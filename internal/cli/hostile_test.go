@@ -17,6 +17,7 @@ import (
 	"github.com/exdiag/exdiag/internal/lab"
 	"github.com/exdiag/exdiag/internal/report"
 	"github.com/exdiag/exdiag/internal/term"
+	"github.com/exdiag/exdiag/internal/tools/wine/underwine"
 )
 
 // The hostile lab end to end: `exdiag check` against every misbehaving
@@ -61,15 +62,17 @@ var hostileWant = map[string]struct {
 	"many-sans":           {diag.CodeNameMismatch, "error", "and 4988 more names, not many-sans.hostile.test"},
 	"critical-ext":        {diag.CodeCertUnknownCriticalExtension, "error", "1.3.6.1.5.5.7.13.42"},
 	"negative-serial":     {diag.CodeCertNegativeSerial, "warning", "negative serial number (-"},
-	"sha1":                {diag.CodeCertWeakSignature, "warning", "signed with SHA-1"},
+	"sha1":                {diag.CodeCertWeakSignature, "error", "signed with SHA-1"},
 	"md5":                 {diag.CodeCertWeakSignature, "error", "signed with MD5"},
-	"rsa1024":             {diag.CodeCertWeakKey, "warning", "1024-bit RSA key"},
+	"rsa1024":             {diag.CodeCertWeakKey, "error", "1024-bit RSA key"},
+	"wrong-key":           {diag.CodeTLSError, "error", "could not prove it holds that certificate's private key"},
+	"client-cert":         {diag.CodeTLSError, "error", "demands a client certificate"},
 	"evil-names":          {diag.CodeNameMismatch, "error", "\x1b[31mred.hostile.test"},
 	"tls10":               {diag.CodeTLSLegacy, "warning", "only negotiated TLS 1.0"},
 	"smtp-no-starttls":    {diag.CodeStartTLSMissing, "error", "does not offer starttls"},
 	"smtp-starttls-fails": {diag.CodeTLSError, "error", `refused starttls: "454 4.7.0`},
-	"servfail":            {diag.CodeDNSMissing, "error", ": servfail; "},
-	"cname-loop":          {diag.CodeDNSMissing, "error", "cname loop at"},
+	"servfail":            {diag.CodeDNSError, "error", ": servfail; "},
+	"cname-loop":          {diag.CodeDNSError, "error", "cname loop at"},
 }
 
 // hostileReport is the part of the JSON report the hostile tests read.
@@ -193,9 +196,13 @@ func checkHostileFindings(t *testing.T, h *lab.Hostile, js string) {
 			got = append(got, f.Code)
 			if diag.Code(f.Code) == want.code {
 				found = true
-				if f.Severity != want.severity || !strings.Contains(f.Message, want.detail) {
+				detail := want.detail
+				if c.Name == "reset" && underwine.LosesEarlyResets() && strings.Contains(f.Message, "closed the connection mid-exchange") {
+					detail = "closed the connection mid-exchange" // Wine may read an early reset as end of file
+				}
+				if f.Severity != want.severity || !strings.Contains(f.Message, detail) {
 					t.Errorf("%s (%s): %s %s %q; want %s with %q", c.Name, c.What, f.Severity, f.Code,
-						truncateForLog(f.Message), want.severity, want.detail)
+						truncateForLog(f.Message), want.severity, detail)
 				}
 			}
 		}
@@ -234,9 +241,14 @@ func checkHostileOutput(t *testing.T, format, out string) {
 	if i := rawControlIndex(out); i >= 0 {
 		t.Errorf("%s: raw control byte %q at offset %d: %q", format, out[i], i, out[max(0, i-60):min(len(out), i+20)])
 	}
-	// The hostile certificate's names reach the output, escaped.
-	if (format == "text" || format == "markdown") && !strings.Contains(out, `\x1b[31mred.hostile.test`) {
+	// The hostile certificate's names reach the output, escaped (Markdown
+	// also backslashes its own syntax), and are never a fix's target host.
+	shown := map[string]string{"text": `\x1b[31mred.hostile.test`, "markdown": `\\x1b\[31mred.hostile.test`}[format]
+	if shown != "" && !strings.Contains(out, shown) {
 		t.Errorf("%s: the evil-names SAN is missing or not shown as an escape", format)
+	}
+	if strings.Contains(out, "://\\x1b") || strings.Contains(out, "://\x1b") {
+		t.Errorf("%s: a fix moves a URL to the evil-names SAN", format)
 	}
 }
 
@@ -261,25 +273,24 @@ func truncateForLog(s string) string {
 	return s
 }
 
-// A DNS server that never answers gives a finding, not a hang.
+// A DNS server that never answers stops the run with exit code 3 and a
+// hint about --dns-server, not a finding per host (every host would look
+// missing) and not a hang.
 func TestHostileDNSNeverAnswers(t *testing.T) {
 	dead, err := lab.StartDNS(lab.DNSSpec{Silent: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { dead.Close() })
-	r := runWithin(8*time.Second, "check", "--url", "https://mail.hostile.test/",
+	r := runWithin(hostileBound, "check", "--url", "https://mail.hostile.test/", "--url", "https://owa.hostile.test/",
 		"--dns-server", dead.Addr(), "--timeout", "1s", "--format", "json")
-	if r.err != nil || r.code != ExitFindings {
-		t.Fatalf("exit code %d, %v; stderr:\n%s", r.code, r.err, r.stderr)
+	if r.err != nil || r.code != ExitNoRun {
+		t.Fatalf("exit code %d, %v, want %d; stderr:\n%s", r.code, r.err, ExitNoRun, r.stderr)
 	}
-	var rep hostileReport
-	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-		t.Fatal(err)
+	if want := "exdiag: error: no DNS server answered (asked " + dead.Addr() + ")"; !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "hint: ") || !strings.Contains(r.stderr, "--dns-server") {
+		t.Errorf("stderr %q, want %q and a hint about --dns-server", r.stderr, want)
 	}
-	want := "no DNS server answered for mail.hostile.test (asked " + dead.Addr() + ")"
-	if len(rep.Findings) != 1 || rep.Findings[0].Code != string(diag.CodeDNSMissing) ||
-		!strings.Contains(rep.Findings[0].Message, want) || !strings.Contains(rep.Findings[0].Message, "no answer within 1s") {
-		t.Errorf("findings %+v; want one dns-missing saying %q", rep.Findings, want)
+	if r.stdout != "" {
+		t.Errorf("a report was printed: %s", r.stdout)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/exdiag/exdiag/internal/report"
+	"github.com/exdiag/exdiag/internal/safetext"
 	"github.com/exdiag/exdiag/internal/term"
 )
 
@@ -42,7 +43,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	if err != nil && isExitError(err) && !isInterrupted(err) && nagiosRequested(args) {
 		// A monitoring system shows stdout and reads 3 as UNKNOWN.
-		report.WriteNagiosUnknown(f.IO.Out, oneLine(err.Error()))
+		report.WriteNagiosUnknown(f.IO.Out, safetext.Escape(err.Error()))
 		printError(f.IO.ErrOut, err)
 		return report.NagiosUnknown
 	}

@@ -68,21 +68,6 @@ func TestScenarioReports(t *testing.T) {
 	}
 }
 
-// reportOf runs a scenario in one format (text output piped: 100 columns).
-func reportOf(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	l, err := lab.Start(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	stdout, stderr, code := runLab(t, l, 0, args...)
-	if code == ExitNoRun || code == ExitUsage {
-		t.Fatalf("exit %d:\n%s", code, stderr)
-	}
-	return stdout
-}
-
 // proseProblems lists the lines of a text report wider than width that
 // could have been wrapped: not a fix command (pasted, never wrapped), not a
 // single word such as a long URL.

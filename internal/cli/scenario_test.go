@@ -130,7 +130,7 @@ func TestScenarioFindings(t *testing.T) {
 
 // --ldif reads the same organisation as LDAP and must give the same findings.
 func TestLDIFMatchesLDAP(t *testing.T) {
-	for _, name := range []string{"all", "kb940726"} {
+	for _, name := range []string{"all", "kb940726", "clients"} {
 		t.Run(name, func(t *testing.T) {
 			l, err := lab.Start(name)
 			if err != nil {
@@ -150,5 +150,36 @@ func TestLDIFMatchesLDAP(t *testing.T) {
 				t.Errorf("LDAP and LDIF findings differ (-ldap +ldif):\n%s\nstderr:\n%s%s", diff, stderr, stderr2)
 			}
 		})
+	}
+}
+
+// --no-revocation fetches no CRL or OCSP answer, so no revocation finding
+// remains, while the rest of the run is the same.
+func TestNoRevocation(t *testing.T) {
+	l, err := lab.Start("clients")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	run := func(extra ...string) []string {
+		out, stderr, _ := runCLI(t, lab.LabPassword+"\n", append(append([]string{"check", "--format", "json"}, l.CheckArgs()...), extra...)...)
+		lines := summary(t, out)
+		if len(lines) == 0 {
+			t.Fatalf("no findings; stderr:\n%s", stderr)
+		}
+		return lines
+	}
+	with, without := run(), run("--no-revocation")
+	has := func(lines []string, code string) bool {
+		return slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, " "+code+" ") })
+	}
+	if !has(with, "cert-revoked") || !has(with, "revocation-unavailable") {
+		t.Fatalf("the clients scenario lacks its revocation findings: %q", with)
+	}
+	if has(without, "cert-revoked") || has(without, "revocation-unavailable") {
+		t.Errorf("--no-revocation still judges revocation: %q", without)
+	}
+	if !has(without, "chain-incomplete") || !has(without, "cert-eku-missing") {
+		t.Errorf("--no-revocation dropped other findings: %q", without)
 	}
 }

@@ -81,12 +81,26 @@ const (
 	CodeServersDisagree       Code = "servers-disagree"
 	CodeAutodiscoverDNS       Code = "autodiscover-dns-missing"
 	CodeMailServiceDisabled   Code = "mail-service-disabled"
+	CodeDNSError              Code = "dns-error"
+	CodeDNSBadAddress         Code = "dns-bad-address"
+
+	// Codes of what clients check beyond the name and the date
+	// (rules_clients.go, rules_revocation.go).
+	CodeCertRevoked           Code = "cert-revoked"
+	CodeRevocationUnavailable Code = "revocation-unavailable"
+	CodeChainIncomplete       Code = "chain-incomplete"
+	CodeCertValidityTooLong   Code = "cert-validity-too-long"
+	CodeCertEKUMissing        Code = "cert-eku-missing"
 
 	// Codes of weak or malformed certificates (rules_crypto.go).
 	CodeCertWeakKey                  Code = "cert-weak-key"
 	CodeCertWeakSignature            Code = "cert-weak-signature"
 	CodeCertNegativeSerial           Code = "cert-negative-serial"
 	CodeCertUnknownCriticalExtension Code = "cert-unknown-critical-extension"
+
+	// Codes of the path clients build (rules_path.go, nameconstraints.go, rules_profile.go).
+	CodeChainExtraCert Code = "chain-extra-cert"
+	CodeCertProfile    Code = "cert-profile"
 
 	// Codes of the directory reader's notes (inventory.Note).
 	CodeLDAPUnreadable        Code = "ldap-unreadable"
@@ -127,6 +141,10 @@ type Finding struct {
 	// Servers are the per-server observations the finding compares
 	// (servers-disagree); renderers group them by certificate.
 	Servers []ServerCert
+	// Cause refines the code with a stable token where one code has
+	// several causes (a probe.ErrorKind for tls-error, a probe.TrustReason
+	// for cert-untrusted), so that fixes never depend on message text.
+	Cause string
 }
 
 // URL is the first URL the finding affects.

@@ -77,6 +77,8 @@ var certificateCodes = map[Code]bool{
 	CodeCertExpiring: true, CodeCertSelfSigned: true, CodeCertUntrusted: true, CodeCertUnexpected: true,
 	CodeSelfSignedExternal: true, CodePrincipalNameMismatch: true, CodePrincipalNameSANOnly: true,
 	CodeCertWeakKey: true, CodeCertWeakSignature: true, CodeCertNegativeSerial: true, CodeCertUnknownCriticalExtension: true,
+	CodeCertRevoked: true, CodeRevocationUnavailable: true, CodeChainIncomplete: true, CodeCertValidityTooLong: true, CodeCertEKUMissing: true,
+	CodeChainExtraCert: true, CodeCertProfile: true,
 }
 
 type judge struct {
@@ -145,8 +147,22 @@ func (j *judge) certInfo(c *x509.Certificate) CertInfo {
 		return ci
 	}
 	ci := NewCertInfo(c)
+	ci.Revocation = revocationOf(j.in.Obs, c)
 	j.infos[c] = ci
 	return ci
+}
+
+// revocationOf is what the observations say of c's revocation sources.
+func revocationOf(obs *probe.Observations, c *x509.Certificate) []RevocationCheck {
+	r := obs.Revocation[probe.CertKey(c)]
+	if r == nil {
+		return nil
+	}
+	out := make([]RevocationCheck, len(r.Sources))
+	for i, s := range r.Sources {
+		out[i] = RevocationCheck{Kind: string(s.Kind), URL: s.URL, State: string(s.State), Detail: s.Detail, RevokedAt: s.RevokedAt, Internal: s.Internal}
+	}
+	return out
 }
 
 // endpointsOf lists the endpoints a server publishes on host:port.
@@ -221,6 +237,9 @@ func (j *judge) endpoint(eo probe.EndpointObservation) Endpoint {
 		ep.Error = "the server sent no certificate"
 		return ep
 	}
+	if hs.Err != nil {
+		j.afterCertificate(eo, hs)
+	}
 	ep.TLSVersion = tls.VersionName(hs.Version)
 	ep.Chain = j.chain(hs)
 	ep.Leaf = ep.Chain[0].Thumbprint
@@ -273,6 +292,7 @@ func distinctLeaves(obs *probe.Observations) []CertInfo {
 			continue
 		}
 		ci := NewCertInfo(hs.Chain[0])
+		ci.Revocation = revocationOf(obs, hs.Chain[0])
 		if !seen[ci.Thumbprint] {
 			seen[ci.Thumbprint] = true
 			out = append(out, ci)

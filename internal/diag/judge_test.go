@@ -243,3 +243,17 @@ func TestAsOfIsNotTheRunTime(t *testing.T) {
 		t.Errorf("without GeneratedAt both are Now: %s, %s", rep.GeneratedAt, rep.AsOf)
 	}
 }
+
+// Every character remedy refuses to quote (safetext's one definition) is a
+// directory-value-unsafe finding, bidi and invisible marks included.
+func TestUnsafeServerNames(t *testing.T) {
+	p := newPKI(t)
+	for _, name := range []string{"EX\u200e01", "EX01\u202e", "\ufeffEX01", "EX\u008501", "EX\u206601"} {
+		b := newObs(t).url("https://mail.contoso.com/EWS/Exchange.asmx", trusted(p.leaf(t, t0.AddDate(1, 0, 0), "mail.contoso.com")))
+		b.obs.Endpoints[0].Endpoint.Source = inventory.Source{Origin: inventory.OriginLDAP, Server: name, Object: "EWS (Default Web Site)", Service: inventory.ServiceEWS}
+		rep := Judge(Input{Obs: b.obs, Now: t0, WarnDays: 30})
+		if got, want := codes(rep), []string{"error directory-value-unsafe mail.contoso.com [1]"}; !equal(got, want) {
+			t.Errorf("server %q: findings %q, want %q", name, got, want)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/asn1"
 	"net"
 	"slices"
-	"strings"
 )
 
 // NameMatch is how a certificate covers a host name.
@@ -62,15 +61,4 @@ func CoveredNames(cert *x509.Certificate) []string {
 		names = append(names, cert.Subject.CommonName+" (CN only)")
 	}
 	return names
-}
-
-// coversExactly reports whether cert names host with a non-wildcard DNS SAN
-// (or, without SANs, its CN): the names remedy may safely move clients to.
-func coversExactly(cert *x509.Certificate, host string) bool {
-	for _, n := range cert.DNSNames {
-		if strings.EqualFold(strings.TrimSuffix(n, "."), host) {
-			return true
-		}
-	}
-	return false
 }

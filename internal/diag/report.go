@@ -97,4 +97,20 @@ type CertInfo struct {
 	ExchangeDefault    bool
 	KeyAlgorithm       string // "RSA-2048", "ECDSA-P256"
 	SignatureAlgorithm string // "SHA256-RSA"
+	// Revocation is what each CRL distribution point and OCSP responder
+	// the certificate names said of it; empty when it names none, or when
+	// revocation was not checked.
+	Revocation []RevocationCheck
+}
+
+// RevocationCheck is one revocation source of a certificate and its answer.
+type RevocationCheck struct {
+	Kind   string // "crl" or "ocsp"
+	URL    string
+	State  string // good, revoked, unavailable, stale, invalid, unknown, not-read
+	Detail string
+	// RevokedAt is set when State is revoked.
+	RevokedAt time.Time
+	// Internal marks a source only clients inside the network reach.
+	Internal bool
 }

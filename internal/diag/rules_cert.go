@@ -16,14 +16,22 @@ import (
 func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	leaf := hs.Chain[0]
 	f := Finding{Host: eo.Target.Host, Address: hs.Key.Address, Thumbprint: Thumbprint(leaf)}
-	for i, c := range hs.Chain {
-		j.validity(eo, f, c, i)
+	// Clients judge the path they build, not every certificate sent
+	// (rules_path.go): path replaces hs.Chain below.
+	path, extra := clientPath(hs, j.in.Now)
+	for i, c := range path {
+		j.validity(eo, f, c, pathRole(hs, c, i, f.Address))
 	}
 	if internalTransport(eo, leaf) {
 		return
 	}
-	j.names(eo, f, leaf)
-	j.crypto(eo, f, hs.Chain)
+	j.names(eo, f, leaf, path)
+	j.crypto(eo, f, hs, path)
+	j.clientProfiles(eo, f, leaf)
+	j.pathProfile(eo, f, hs, path)
+	j.chainIncomplete(eo, f, hs)
+	j.revocation(eo, f, hs)
+	j.extraCerts(eo, f, extra, path)
 	if SelfSigned(leaf) {
 		f := f
 		f.Code, f.Severity = CodeCertSelfSigned, Warning
@@ -40,7 +48,7 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	}
 	if !hs.Trust.Verified {
 		f := f
-		f.Code, f.Severity = CodeCertUntrusted, Error
+		f.Code, f.Severity, f.Cause = CodeCertUntrusted, Error, string(hs.Trust.Reason)
 		f.Message = untrustedMessage(leaf, hs.Trust)
 		if eo.Endpoint.Peer == inventory.PeerMailServers {
 			f.Severity = Warning
@@ -66,12 +74,23 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	}
 }
 
-func (j *judge) names(eo probe.EndpointObservation, f Finding, leaf *x509.Certificate) {
-	switch MatchHost(leaf, eo.Target.Host) {
+func (j *judge) names(eo probe.EndpointObservation, f Finding, leaf *x509.Certificate, path []*x509.Certificate) {
+	match := MatchHost(leaf, eo.Target.Host)
+	if match == MatchCNOnly {
+		// The CA's name constraints bound the CN too (nameconstraints.go).
+		if why := cnConstraint(leaf, eo.Target.Host, path); why != "" {
+			j.constrainedCN(eo, f, leaf, why)
+			return
+		}
+	}
+	switch match {
 	case MatchSAN:
 		return
 	case MatchCNOnly:
-		f.Code, f.Severity = CodeCNOnlyMatch, Warning
+		// An error: Apple platforms refuse names in the CN since iOS 13 and
+		// macOS 10.15 (support.apple.com/103769), so iPhone and iPad
+		// ActiveSync and Outlook for Mac fail although Windows accepts it.
+		f.Code, f.Severity = CodeCNOnlyMatch, Error
 		f.Message = fmt.Sprintf("%s is named only in the certificate's subject CN; the certificate has no subject "+
 			"alternative names. Outlook on Windows accepts it (Windows falls back to the CN when there is no SAN), "+
 			"but ActiveSync on iPhone and iPad, Outlook for Mac and Chrome reject it: Apple no longer trusts names "+
@@ -113,29 +132,26 @@ func internalTransport(eo probe.EndpointObservation, leaf *x509.Certificate) boo
 	return isDefault && eo.Endpoint.Source.Service == inventory.ServiceSMTP
 }
 
-// validity checks one certificate of the served chain (index 0 is the leaf).
-func (j *judge) validity(eo probe.EndpointObservation, f Finding, c *x509.Certificate, i int) {
+// validity checks one certificate of the path; which names it and where it
+// was served (pathRole).
+func (j *judge) validity(eo probe.EndpointObservation, f Finding, c *x509.Certificate, which string) {
 	now := j.in.Now
-	which := "the certificate " + subjectName(c)
-	if i > 0 {
-		which = "the intermediate certificate " + subjectName(c) + " sent with it"
-	}
 	f.Thumbprint = Thumbprint(c)
 	switch {
 	case now.After(c.NotAfter):
 		f.Code, f.Severity = CodeCertExpired, Error
 		f.Message = fmt.Sprintf("Outlook shows \"The security certificate has expired or is not yet valid\": %s "+
-			"served at %s expired on %s (%s ago). Renew it and bind the new certificate.",
-			which, f.Address, day(c.NotAfter), days(c.NotAfter, now))
+			"expired on %s (%s ago). Renew it and bind the new certificate.",
+			which, day(c.NotAfter), days(c.NotAfter, now))
 	case now.Before(c.NotBefore):
 		f.Code, f.Severity = CodeCertNotYetValid, Error
 		f.Message = fmt.Sprintf("Outlook shows \"The security certificate has expired or is not yet valid\": %s "+
-			"served at %s is valid only from %s (in %s). Check the server's clock, or wait before binding it.",
-			which, f.Address, day(c.NotBefore), days(now, c.NotBefore))
+			"is valid only from %s (in %s). Check the server's clock, or wait before binding it.",
+			which, day(c.NotBefore), days(now, c.NotBefore))
 	case c.NotAfter.Sub(now) < time.Duration(j.in.WarnDays)*24*time.Hour:
 		f.Code, f.Severity = CodeCertExpiring, Warning
-		f.Message = fmt.Sprintf("%s served at %s expires on %s, in %s. Renew it before then, or Outlook will show "+
-			"\"The security certificate has expired or is not yet valid\".", capitalize(which), f.Address,
+		f.Message = fmt.Sprintf("%s expires on %s, in %s. Renew it before then, or Outlook will show "+
+			"\"The security certificate has expired or is not yet valid\".", capitalize(which),
 			day(c.NotAfter), days(now, c.NotAfter))
 	default:
 		return

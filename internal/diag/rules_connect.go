@@ -7,6 +7,7 @@ import (
 
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 func (j *judge) urlInvalid(eo probe.EndpointObservation) {
@@ -65,10 +66,10 @@ func (j *judge) servedOverHTTPS(host string) *x509.Certificate {
 }
 
 // dns reports a host with no usable record and says whether the host
-// resolved (or needed no lookup).
+// resolved (or needed no lookup) to an address exdiag connected to.
 func (j *judge) dns(eo probe.EndpointObservation) bool {
 	r := j.in.Obs.DNS[eo.Target.Host]
-	if r == nil || r.Status == probe.DNSFound || r.Status == probe.DNSSkipped {
+	if r == nil || r.Status == probe.DNSSkipped {
 		return true
 	}
 	servers := strings.Join(j.in.Obs.DNSServers, ", ")
@@ -79,27 +80,59 @@ func (j *judge) dns(eo probe.EndpointObservation) bool {
 	if name == "" {
 		name = eo.Target.Host
 	}
-	var what string
-	switch r.Status {
-	case probe.DNSNXDomain:
-		what = fmt.Sprintf("%s does not exist in DNS (NXDOMAIN from %s)", name, answeredBy(r, servers))
-	case probe.DNSNoData:
-		what = fmt.Sprintf("%s exists in DNS but has no A, AAAA or CNAME record (no data from %s)", name, answeredBy(r, servers))
-	case probe.DNSServFail:
-		what = fmt.Sprintf("the DNS servers could not resolve %s (asked %s)", name, servers)
-	default:
-		what = fmt.Sprintf("no DNS server answered for %s (asked %s)", name, servers)
+	if r.Status == probe.DNSFound {
+		if bad := unusableAddrs(r); len(bad) > 0 && len(bad) == len(r.Addrs) {
+			j.add(Finding{Code: CodeDNSBadAddress, Severity: Error, Host: eo.Target.Host, Message: fmt.Sprintf(
+				"%s resolves to %s at %s, an address no client can connect to (0.0.0.0 and :: mean \"this machine\", "+
+					"255.255.255.255 is broadcast, 224.0.0.0/4 and ff00::/8 are multicast); exdiag did not connect. "+
+					"Correct the record to the server's address.", name, strings.Join(bad, ", "), answeredBy(r, servers))}, "bad", eo)
+			return false
+		}
+		return true
 	}
-	if r.Detail != "" && r.Status != probe.DNSNXDomain && r.Status != probe.DNSNoData {
+	code, what := CodeDNSMissing, ""
+	switch r.Status {
+	case probe.DNSNXDomain, probe.DNSNoData:
+		missing := "does not exist in DNS (NXDOMAIN"
+		if r.Status == probe.DNSNoData {
+			missing = "exists in DNS but has no A, AAAA or CNAME record (no data"
+		}
+		if len(r.CNAMEs) > 0 {
+			// RFC 6604: the answer's rcode is that of the chain's last name.
+			target := r.CNAMEs[len(r.CNAMEs)-1]
+			what = fmt.Sprintf("%s is an alias (CNAME) of %s, and %s %s from %s): the alias points nowhere",
+				name, strings.Join(r.CNAMEs, " → "), target, missing, answeredBy(r, servers))
+		} else {
+			what = fmt.Sprintf("%s %s from %s)", name, missing, answeredBy(r, servers))
+		}
+	case probe.DNSServFail:
+		code = CodeDNSError
+		what = fmt.Sprintf("the DNS servers failed to resolve %s (asked %s), while they answer for other names: "+
+			"the record may exist, but clients asking these servers get no address", name, servers)
+	default:
+		code = CodeDNSError
+		what = fmt.Sprintf("no DNS server answered for %s (asked %s), while they answer for other names", name, servers)
+	}
+	if r.Detail != "" && code == CodeDNSError {
 		what += ": " + r.Detail
 	}
 	msg := what + ". Outlook cannot connect to this URL from where exdiag ran."
 	if eo.Pin != "" && !eo.Handshake.Zero() {
 		msg += fmt.Sprintf(" exdiag connected through --%s, as clients cannot.", eo.Pin)
 	}
-	msg += " Add a host (A) record pointing at the server, or change the URL to a name that resolves."
-	j.add(Finding{Code: CodeDNSMissing, Severity: Error, Host: eo.Target.Host, Message: msg}, string(r.Status), eo)
+	j.add(Finding{Code: code, Severity: Error, Host: eo.Target.Host, Message: msg}, string(r.Status), eo)
 	return !eo.Handshake.Zero()
+}
+
+// unusableAddrs lists the addresses of r no client can connect to.
+func unusableAddrs(r *probe.DNSResult) []string {
+	var out []string
+	for _, a := range r.Addrs {
+		if !probe.Usable(a) {
+			out = append(out, a.String())
+		}
+	}
+	return out
 }
 
 func answeredBy(r *probe.DNSResult, servers string) string {
@@ -112,7 +145,7 @@ func answeredBy(r *probe.DNSResult, servers string) string {
 // connError reports a connection or handshake that yielded no certificate.
 func (j *judge) connError(eo probe.EndpointObservation, hs *probe.Handshake) {
 	addr := hs.Key.Address
-	f := Finding{Host: eo.Target.Host, Address: addr, Severity: Error}
+	f := Finding{Host: eo.Target.Host, Address: addr, Severity: Error, Cause: string(hs.Err.Kind)}
 	switch k := hs.Err.Kind; {
 	case k.Unreachable():
 		f.Code = CodeUnreachable
@@ -139,7 +172,7 @@ func (j *judge) connError(eo probe.EndpointObservation, hs *probe.Handshake) {
 func (j *judge) unsafeSource(eo probe.EndpointObservation) {
 	s := eo.Endpoint.Source
 	for _, v := range []struct{ what, value string }{{"server name", s.Server}, {"object name", s.Object}} {
-		if v.value == "" || !hasControl(v.value) {
+		if v.value == "" || safetext.Clean(v.value) {
 			continue
 		}
 		j.add(Finding{
@@ -148,11 +181,4 @@ func (j *judge) unsafeSource(eo probe.EndpointObservation) {
 				"exdiag will not put it into a command. Look at the object with ADSI Edit and correct its name.", v.what, v.value, s.DN),
 		}, v.value, eo)
 	}
-}
-
-func hasControl(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool {
-		return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' ||
-			(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
-	})
 }

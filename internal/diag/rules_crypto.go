@@ -15,22 +15,20 @@ import (
 const minRSABits = 2048
 
 // crypto judges the keys, signatures, serial numbers and extensions of the
-// served chain, leaf first. A self-issued certificate is a root or stands
-// alone: clients trust it as it is and check neither its signature nor
-// (RFC 5280 §6.1) its extensions, so only its key and serial are judged.
-func (j *judge) crypto(eo probe.EndpointObservation, f Finding, chain []*x509.Certificate) {
+// path clients validate (clientPath), leaf first. A self-issued certificate
+// is a root or stands alone: clients trust it as it is and check neither its
+// signature nor (RFC 5280 §6.1) its extensions, so only its key and serial
+// are judged.
+func (j *judge) crypto(eo probe.EndpointObservation, f Finding, hs *probe.Handshake, chain []*x509.Certificate) {
 	for i, c := range chain {
 		g := f // each j.add stores a copy
 		g.Thumbprint = Thumbprint(c)
-		which := fmt.Sprintf("The certificate %s served at %s", subjectName(c), f.Address)
-		if i > 0 {
-			which = fmt.Sprintf("The intermediate certificate %s sent by %s", subjectName(c), f.Address)
-		}
+		which := capitalize(pathRole(hs, c, i, f.Address))
 		if bits, ok := rsaBits(c); ok && bits < minRSABits {
-			g.Code, g.Severity = CodeCertWeakKey, Warning
-			g.Message = fmt.Sprintf("%s has a %d-bit RSA key: keys under %d bits can be broken, and current "+
-				"Windows, browsers and CAs reject them. Issue a new certificate with a 2048-bit (or larger) key.",
-				which, bits, minRSABits)
+			g.Code, g.Severity = CodeCertWeakKey, Error
+			g.Message = fmt.Sprintf("%s has a %d-bit RSA key: keys under %d bits can be broken. ActiveSync on "+
+				"iPhone and iPad, Outlook for Mac (Apple requires 2048 bits since iOS 13 and macOS 10.15) and browsers "+
+				"reject it. Issue a new certificate with a 2048-bit (or larger) key.", which, bits, minRSABits)
 			j.add(g, g.Thumbprint, eo)
 		}
 		if c.SerialNumber != nil && c.SerialNumber.Sign() < 0 {
@@ -45,9 +43,9 @@ func (j *judge) crypto(eo probe.EndpointObservation, f Finding, chain []*x509.Ce
 		}
 		if sev, name, weak := weakSignature(c.SignatureAlgorithm); weak {
 			g.Code, g.Severity = CodeCertWeakSignature, sev
-			g.Message = fmt.Sprintf("%s is signed with %s, which clients no longer accept: Windows and "+
-				"browsers reject it as untrusted or insecure. Reissue it from a CA that signs with SHA-256.",
-				which, name)
+			g.Message = fmt.Sprintf("%s is signed with %s, which clients no longer accept: ActiveSync on "+
+				"iPhone and iPad, Outlook for Mac (Apple since iOS 13 and macOS 10.15) and browsers reject it as "+
+				"untrusted or insecure. Reissue it from a CA that signs with SHA-256.", which, name)
 			j.add(g, g.Thumbprint, eo)
 		}
 		if len(c.UnhandledCriticalExtensions) > 0 {
@@ -69,8 +67,9 @@ func rsaBits(c *x509.Certificate) (int, bool) {
 }
 
 // weakSignature grades a signature algorithm: MD2 and MD5 are broken
-// (collisions forged in practice, RFC 6151), SHA-1 is deprecated (SHAttered;
-// Windows and browsers distrust SHA-1 TLS certificates since 2017).
+// (collisions forged in practice, RFC 6151), SHA-1 is refused by Apple's
+// platforms (Apple support 103769) and browsers (SHAttered). All are errors:
+// the phones and Macs of the organisation cannot connect.
 func weakSignature(a x509.SignatureAlgorithm) (Severity, string, bool) {
 	switch a {
 	case x509.MD2WithRSA:
@@ -78,7 +77,7 @@ func weakSignature(a x509.SignatureAlgorithm) (Severity, string, bool) {
 	case x509.MD5WithRSA:
 		return Error, "MD5", true
 	case x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1:
-		return Warning, "SHA-1", true
+		return Error, "SHA-1", true
 	}
 	return Info, "", false
 }

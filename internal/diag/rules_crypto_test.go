@@ -46,6 +46,7 @@ func (fc fakeCert) build() *x509.Certificate {
 		NotBefore:          t0.AddDate(-1, 0, 0),
 		NotAfter:           t0.AddDate(1, 0, 0),
 		DNSNames:           []string{fc.cn},
+		ExtKeyUsage:        []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
 	if c.SignatureAlgorithm == x509.UnknownSignatureAlgorithm {
 		c.SignatureAlgorithm = x509.SHA256WithRSA
@@ -74,23 +75,23 @@ func TestCryptoRules(t *testing.T) {
 		{"sound chain", []fakeCert{leaf, inter, root}, nil},
 		{"ecdsa leaf", []fakeCert{with(leaf, func(c *fakeCert) { c.rsaBits = 0; c.sig = x509.ECDSAWithSHA256 })}, nil},
 		{"rsa-1024 leaf", []fakeCert{with(leaf, func(c *fakeCert) { c.rsaBits = 1024 }), inter},
-			[]string{"warning cert-weak-key mail.contoso.com: The certificate CN=mail.contoso.com served at 192.0.2.5:443 has a 1024-bit RSA key"}},
+			[]string{"error cert-weak-key mail.contoso.com: The certificate CN=mail.contoso.com served at 192.0.2.5:443 has a 1024-bit RSA key"}},
 		{"rsa-2047 is weak, 2048 is not", []fakeCert{with(leaf, func(c *fakeCert) { c.rsaBits = 2047 })},
-			[]string{"warning cert-weak-key mail.contoso.com: 2047-bit"}},
+			[]string{"error cert-weak-key mail.contoso.com: 2047-bit"}},
 		{"rsa-1024 intermediate", []fakeCert{leaf, with(inter, func(c *fakeCert) { c.rsaBits = 1024 })},
-			[]string{"warning cert-weak-key Contoso Issuing: The intermediate certificate CN=Contoso Issuing sent by 192.0.2.5:443 has a 1024-bit RSA key"}},
+			[]string{"error cert-weak-key Contoso Issuing: The intermediate certificate CN=Contoso Issuing sent by 192.0.2.5:443 has a 1024-bit RSA key"}},
 		{"rsa-1024 root sent along", []fakeCert{leaf, inter, with(root, func(c *fakeCert) { c.rsaBits = 1024 })},
-			[]string{"warning cert-weak-key Contoso Root: 1024-bit"}},
+			[]string{"error cert-weak-key Contoso Root: 1024-bit"}},
 		{"md5 leaf", []fakeCert{with(leaf, func(c *fakeCert) { c.sig = x509.MD5WithRSA }), inter},
 			[]string{"error cert-weak-signature mail.contoso.com: is signed with MD5"}},
 		{"md2 leaf", []fakeCert{with(leaf, func(c *fakeCert) { c.sig = x509.MD2WithRSA })},
 			[]string{"error cert-weak-signature mail.contoso.com: is signed with MD2"}},
 		{"sha-1 leaf", []fakeCert{with(leaf, func(c *fakeCert) { c.sig = x509.SHA1WithRSA }), inter},
-			[]string{"warning cert-weak-signature mail.contoso.com: is signed with SHA-1"}},
+			[]string{"error cert-weak-signature mail.contoso.com: is signed with SHA-1"}},
 		{"ecdsa sha-1 leaf", []fakeCert{with(leaf, func(c *fakeCert) { c.rsaBits = 0; c.sig = x509.ECDSAWithSHA1 })},
-			[]string{"warning cert-weak-signature mail.contoso.com: SHA-1"}},
+			[]string{"error cert-weak-signature mail.contoso.com: SHA-1"}},
 		{"sha-1 intermediate", []fakeCert{leaf, with(inter, func(c *fakeCert) { c.sig = x509.SHA1WithRSA })},
-			[]string{"warning cert-weak-signature Contoso Issuing: The intermediate certificate CN=Contoso Issuing sent by 192.0.2.5:443 is signed with SHA-1"}},
+			[]string{"error cert-weak-signature Contoso Issuing: The intermediate certificate CN=Contoso Issuing sent by 192.0.2.5:443 is signed with SHA-1"}},
 		// A root's self-signature is never checked: the client's own copy is the anchor.
 		{"sha-1 root sent along", []fakeCert{leaf, inter, with(root, func(c *fakeCert) { c.sig = x509.SHA1WithRSA })}, nil},
 		{"md5 self-signed leaf", []fakeCert{{cn: "EX07", rsaBits: 2048, serial: 1, sig: x509.MD5WithRSA}}, nil},
@@ -106,7 +107,7 @@ func TestCryptoRules(t *testing.T) {
 		{"everything wrong at once", []fakeCert{with(leaf, func(c *fakeCert) {
 			c.rsaBits, c.serial, c.sig, c.critical = 1024, -5, x509.MD5WithRSA, true
 		}), inter}, []string{
-			"warning cert-weak-key mail.contoso.com: 1024-bit",
+			"error cert-weak-key mail.contoso.com: 1024-bit",
 			"warning cert-negative-serial mail.contoso.com: (-5)",
 			"error cert-weak-signature mail.contoso.com: MD5",
 			"error cert-unknown-critical-extension mail.contoso.com: 1.3.6.1.5.5.7.13.42",
@@ -167,7 +168,7 @@ func TestCryptoRulesThroughJudge(t *testing.T) {
 	b := newObs(t).url("https://mail.contoso.com/owa", hs).url("https://mail.contoso.com/ews", hs)
 	rep := Judge(Input{Obs: b.obs, Now: t0, WarnDays: 30})
 	got := codes(rep)
-	want := []string{"warning cert-weak-key mail.contoso.com [2]", "warning cert-weak-signature mail.contoso.com [2]"}
+	want := []string{"error cert-weak-key mail.contoso.com [2]", "error cert-weak-signature mail.contoso.com [2]"}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings %q, want %q", got, want)
 	}

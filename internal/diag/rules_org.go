@@ -225,8 +225,9 @@ func (j *judge) serverCertificates() {
 		for _, eo := range j.endpointsOf(so.Server, so.Host, so.Port) {
 			// Keyed by the server's address, so one finding covers all its services.
 			f := Finding{Host: so.Host, Address: hostOf(so.Handshake.Address)}
-			for i, c := range hs.Chain {
-				j.validity(eo, f, c, i)
+			path, _ := clientPath(hs, j.in.Now)
+			for i, c := range path {
+				j.validity(eo, f, c, pathRole(hs, c, i, f.Address))
 			}
 			if len(j.in.Expect) > 0 && !slices.Contains(j.in.Expect, Thumbprint(leaf)) {
 				f.Code, f.Severity, f.Thumbprint = CodeCertUnexpected, Error, Thumbprint(leaf)

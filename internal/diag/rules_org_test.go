@@ -72,7 +72,7 @@ func TestSelfSignedExternal(t *testing.T) {
 
 func TestServersDisagree(t *testing.T) {
 	p := newPKI(t)
-	renewed := p.leaf(t, t0.AddDate(2, 0, 0), "mail.contoso.com")
+	renewed := p.leaf(t, t0.AddDate(1, 1, 0), "mail.contoso.com")
 	old := p.leaf(t, t0.AddDate(0, 2, 0), "mail.contoso.com")
 	b := newObs(t)
 	hsNew, hsOld := trusted(renewed), trusted(old)

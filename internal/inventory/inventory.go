@@ -28,6 +28,11 @@ type Org struct {
 	PopImap []PopImapSettings
 	// ReceiveConnectors are the SMTP receive connectors (Get-ReceiveConnector).
 	ReceiveConnectors []ReceiveConnector
+	// CRLs are the certificate revocation lists an enterprise CA publishes
+	// in the directory (cRLDistributionPoint objects under CN=CDP,CN=Public
+	// Key Services), by lower-case DN: what ldap:/// distribution points
+	// name.
+	CRLs map[string][]byte
 }
 
 // Server is one Exchange server object (msExchExchangeServer).

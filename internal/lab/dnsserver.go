@@ -75,7 +75,8 @@ func StartDNS(spec DNSSpec) (*DNSServer, error) {
 // Addr is the "ip:port" the server answers on, over both UDP and TCP.
 func (d *DNSServer) Addr() string { return d.addr }
 
-// Queries is the number of queries answered (or being answered), over UDP and TCP.
+// Queries is the number of queries answered (or being answered), over UDP
+// and TCP; a Silent server counts those it dropped.
 func (d *DNSServer) Queries() int { return int(d.queries.Load()) }
 
 // Close stops the server and waits for its goroutines to end. It is safe to
@@ -88,7 +89,11 @@ func (d *DNSServer) Close() error {
 }
 
 func (d *DNSServer) serve(w dns.ResponseWriter, q *dns.Msg) {
-	if d.silent || len(q.Question) != 1 {
+	if d.silent {
+		d.queries.Add(1)
+		return
+	}
+	if len(q.Question) != 1 {
 		return
 	}
 	m := new(dns.Msg)

@@ -72,6 +72,8 @@ var hostileSpecs = []hostileSpec{
 	{name: "evil-names", what: "terminal escape sequences in the certificate's CN and SANs", cert: "evil-names"},
 	{name: "tls10", what: "TLS 1.0 only", cert: "tls10",
 		spec: ServerSpec{MaxVersion: tls.VersionTLS10, CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_128_CBC_SHA}}},
+	{name: "wrong-key", what: "sends its certificate, then signs the handshake with another key", cert: "wrong-key"},
+	{name: "client-cert", what: "demands a client certificate (TLS 1.2)", spec: ServerSpec{RequireClientCert: true}},
 	{name: "smtp-no-starttls", what: "SMTP that never offers STARTTLS", spec: ServerSpec{Protocol: ProtoSMTP, Behavior: NoStartTLS}},
 	{name: "smtp-starttls-fails", what: "SMTP that offers STARTTLS, then refuses it", spec: ServerSpec{Protocol: ProtoSMTP, Behavior: StartTLSRefused}},
 	{name: "servfail", what: "the DNS server answers SERVFAIL, the next one never answers", dnsOnly: true},
@@ -80,17 +82,18 @@ var hostileSpecs = []hostileSpec{
 
 // StartHostile starts the hostile lab on 127.0.0.1. p issues the
 // certificates; nil means the lab PKI (NewPKI).
-func StartHostile(p *PKI) (h *Hostile, err error) {
+func StartHostile(p *PKI) (_ *Hostile, err error) {
 	if p == nil {
 		if p, err = NewPKI(); err != nil {
 			return nil, err
 		}
 	}
-	h = &Hostile{PKI: p}
+	// h stays set in the deferred cleanup: "return nil, err" clears only
+	// the result.
+	h := &Hostile{PKI: p}
 	defer func() {
 		if err != nil {
 			h.Close()
-			h = nil
 		}
 	}()
 	if h.Dir, err = os.MkdirTemp("", "exdiag-hostile-"); err != nil {

@@ -172,6 +172,14 @@ func (p *PKI) hostileCert(kind, host string) (tls.Certificate, error) {
 		post = func(der []byte) ([]byte, error) { return resign(der, p.Issuing.Key, oidMD5WithRSA, crypto.MD5, nil) }
 	case "big-chain":
 		return p.bigChain(host)
+	case "wrong-key":
+		der, key, err := p.hostileLeaf(host, spec, nil)
+		if err != nil {
+			return tls.Certificate{}, err
+		}
+		c := p.served(der, key)
+		c.PrivateKey = p.wrongKey
+		return c, nil
 	default:
 		return tls.Certificate{}, fmt.Errorf("lab: unknown hostile certificate %q", kind)
 	}

@@ -3,6 +3,7 @@ package lab
 import (
 	"crypto/sha1"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -34,9 +35,16 @@ type Lab struct {
 	DNS   *DNSServer
 	LDAP  *LDAPServer
 	Ports map[int]int // client port (443, 25, 2525, …) → lab port
-	certs map[string]tls.Certificate
-	tls   []*Server
+	// PKIWeb is the CA's web server (CRLs, caIssuers, OCSP) at PKIHost.
+	PKIWeb *PKIServer
+	certs  map[string]tls.Certificate
+	tls    []*Server
+	// publication is what the CA publishes for this scenario.
+	publication *Publication
 }
+
+// pkiIP is the address of the lab CA's web server.
+const pkiIP = "127.0.0.5"
 
 // Start brings the named scenario up on loopback.
 func Start(name string) (*Lab, error) {
@@ -47,13 +55,15 @@ func Start(name string) (*Lab, error) {
 	return StartScenario(sc)
 }
 
-// StartScenario brings a scenario up on loopback.
-func StartScenario(sc *Scenario) (l *Lab, err error) {
-	l = &Lab{Scenario: sc, Ports: map[int]int{}, certs: map[string]tls.Certificate{}}
+// StartScenario brings a scenario up on loopback. When a part cannot
+// start, what did start is stopped and the error says why.
+func StartScenario(sc *Scenario) (_ *Lab, err error) {
+	// l stays set in the deferred cleanup: "return nil, err" clears only
+	// the result.
+	l := &Lab{Scenario: sc, Ports: map[int]int{}, certs: map[string]tls.Certificate{}}
 	defer func() {
 		if err != nil {
 			l.Close()
-			l = nil
 		}
 	}()
 	if l.PKI, err = NewPKI(); err != nil {
@@ -74,7 +84,11 @@ func StartScenario(sc *Scenario) (l *Lab, err error) {
 	if err = l.startTLS(); err != nil {
 		return nil, err
 	}
-	if l.DNS, err = StartDNS(DNSSpec{Addr: "127.0.0.1:0", Records: l.records()}); err != nil {
+	if l.PKIWeb, err = StartPKIServer(net.JoinHostPort(pkiIP, "0"), l.publication); err != nil {
+		return nil, fmt.Errorf("lab: the CA's web server: %w%s", err, loopbackHint())
+	}
+	l.Ports[80] = l.PKIWeb.Port()
+	if l.DNS, err = StartDNS(DNSSpec{Addr: "127.0.0.1:0", Records: l.records(), ServFail: sc.Org.ServFail}); err != nil {
 		return nil, err
 	}
 	if err = l.startLDAP(); err != nil {
@@ -107,19 +121,24 @@ func (l *Lab) makeCerts() error {
 	for id, spec := range l.Scenario.Certs {
 		specs[id] = spec
 	}
+	var revoked []*x509.Certificate
 	for id, spec := range specs {
-		var c tls.Certificate
-		var err error
-		if spec.ExchangeDefault {
-			c, err = l.PKI.ExchangeDefault(spec.CN, spec.Names[1], spec.NotBefore, spec.Years)
-		} else {
-			c, err = l.PKI.Leaf(spec.CN, spec.Names, spec.NotBefore, spec.NotAfter)
-		}
+		c, err := l.PKI.issue(spec)
 		if err != nil {
 			return err
 		}
 		l.certs[id] = c
+		if spec.Revoked {
+			revoked = append(revoked, c.Leaf)
+		}
 	}
+	pub, err := l.PKI.Publish(revoked)
+	if err != nil {
+		return err
+	}
+	_, dn := LDAPCDP(l.Scenario.Org)
+	l.Scenario.Org.DirectoryCRLs = map[string][]byte{dn: pub.DirectoryCRL}
+	l.publication = pub
 	return nil
 }
 
@@ -160,7 +179,8 @@ func (l *Lab) tryTLS() error {
 					certs[sni] = l.certs[id]
 				}
 			}
-			spec := ServerSpec{Addr: net.JoinHostPort(s.IP, strconv.Itoa(port)), Protocol: ln.proto, Certs: certs, Banner: s.FQDN(org)}
+			spec := ServerSpec{Addr: net.JoinHostPort(s.IP, strconv.Itoa(port)), Protocol: ln.proto, Certs: certs, Banner: s.FQDN(org),
+				RequireClientCert: ln.port == 443 && s.Serves.RequireClientCert}
 			if s.Dead {
 				spec.Behavior = Silent
 			}
@@ -187,7 +207,7 @@ func freePort() (int, error) {
 // own records, and the domain controller.
 func (l *Lab) records() []string {
 	o := l.Scenario.Org
-	rr := []string{"dc01." + o.Domain + ". 300 IN A 127.0.0.1"}
+	rr := []string{"dc01." + o.Domain + ". 300 IN A 127.0.0.1", PKIHost + ". 300 IN A " + pkiIP}
 	for _, s := range o.Servers {
 		if !s.NoDNS {
 			rr = append(rr, s.FQDN(o)+". 300 IN A "+s.IP)
@@ -197,6 +217,10 @@ func (l *Lab) records() []string {
 }
 
 func (l *Lab) closeTLS() {
+	if l.PKIWeb != nil {
+		l.PKIWeb.Close()
+		l.PKIWeb = nil
+	}
 	for _, s := range l.tls {
 		s.Close()
 	}

@@ -32,6 +32,7 @@ func (l *Lab) startLDAP() error {
 		Entries: ldapEntries, ConfigNC: o.ConfigNC(), DefaultNC: o.DefaultNC(), DNSHostName: "dc01." + o.Domain,
 		Users:             map[string]string{LabUser: LabPassword, upn: LabPassword},
 		RequireTLSForBind: true,
+		NTLM:              true,
 		TLS:               &tls.Config{Certificates: []tls.Certificate{dc}, MinVersion: tls.VersionTLS12},
 	})
 	return err

@@ -25,8 +25,25 @@ var keyFiles embed.FS
 // CA below it, and one server key. Everything it makes is deterministic.
 type PKI struct {
 	Root, Issuing *CA
-	serverKey     crypto.Signer
+	// Issuing2 is a second issuing CA, which publishes its revocation at
+	// the root's CRL (the clients scenario's revoked intermediate).
+	Issuing2  *CA
+	serverKey crypto.Signer
+	// wrongKey is a key no lab certificate belongs to.
+	wrongKey crypto.Signer
 }
+
+// Where the lab CA publishes, as an enterprise CA with an HTTP
+// distribution point does (CertEnroll on a web server clients outside
+// reach), and in the directory (ldap:///…,CN=CDP,CN=Public Key Services).
+const (
+	PKIHost     = "pki.contoso.com"
+	RootCRL     = "http://" + PKIHost + "/crl/root.crl"
+	IssuingCRL  = "http://" + PKIHost + "/crl/issuing.crl"
+	IssuingAIA  = "http://" + PKIHost + "/aia/issuing.crt"
+	Issuing2AIA = "http://" + PKIHost + "/aia/issuing2.crt"
+	OCSPURL     = "http://" + PKIHost + "/ocsp"
+)
 
 // NewPKI builds the lab PKI from the embedded keys.
 func NewPKI() (*PKI, error) {
@@ -50,7 +67,16 @@ func NewPKI() (*PKI, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &PKI{Root: rootCA, Issuing: issuingCA, serverKey: server}, nil
+	issuing2, err := loadKey("issuing2")
+	if err != nil {
+		return nil, err
+	}
+	issuing2CA, err := rootCA.NewIntermediateFromSpec(CASpec{CommonName: "Contoso Lab Issuing CA 2", Key: issuing2, Serial: serialFor("issuing2"),
+		NotBefore: Clock.AddDate(-2, 0, 0), NotAfter: Clock.AddDate(8, 0, 0), CRLURLs: []string{RootCRL}})
+	if err != nil {
+		return nil, err
+	}
+	return &PKI{Root: rootCA, Issuing: issuingCA, Issuing2: issuing2CA, serverKey: server, wrongKey: root}, nil
 }
 
 // Leaf issues a server certificate from the issuing CA, valid from

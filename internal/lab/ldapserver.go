@@ -64,6 +64,10 @@ type LDAPSpec struct {
 	// RepeatCookie makes paged searches return the first page and the same
 	// cookie forever, to test clients against a broken server.
 	RepeatCookie bool
+	// NTLM answers Microsoft's NTLM bind (sicily, what --auth ntlm sends)
+	// on both listeners, checking NTLMv2 responses against Users'
+	// passwords; see ldapsicily.go.
+	NTLM bool
 }
 
 // LDAPServer is a running lab domain controller. It refuses and records
@@ -74,6 +78,8 @@ type LDAPServer struct {
 	rootDSE LDAPEntry
 	plain   *ldapListener
 	secure  *ldapListener
+	// sicily are the NTLM fronts of plain and secure (spec.NTLM).
+	sicily [2]*sicilyFront
 
 	mu         sync.Mutex
 	searches   int
@@ -104,12 +110,22 @@ func StartLDAP(spec LDAPSpec) (*LDAPServer, error) {
 		}
 		s.entries = append(s.entries, ldapEntry{e, dn})
 	}
+	addr, ldapsAddr := spec.Addr, spec.LDAPSAddr
+	if spec.NTLM { // gldap listens behind the fronts, which take the addresses
+		addr, ldapsAddr = "", ""
+	}
 	var err error
-	if s.plain, err = s.listen(spec.Addr, nil); err != nil {
+	if s.plain, err = s.listen(addr, nil); err != nil {
 		return nil, err
 	}
 	if spec.TLS != nil {
-		if s.secure, err = s.listen(spec.LDAPSAddr, spec.TLS); err != nil {
+		if s.secure, err = s.listen(ldapsAddr, spec.TLS); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	if spec.NTLM {
+		if err := s.startSicily(); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -118,11 +134,19 @@ func StartLDAP(spec LDAPSpec) (*LDAPServer, error) {
 }
 
 // Addr is the plain LDAP (and StartTLS) address, host:port.
-func (s *LDAPServer) Addr() string { return s.plain.addr }
+func (s *LDAPServer) Addr() string {
+	if s.sicily[0] != nil {
+		return s.sicily[0].addr()
+	}
+	return s.plain.addr
+}
 
 // LDAPSAddr is the LDAPS address, or "" without TLS.
 func (s *LDAPServer) LDAPSAddr() string {
-	if s.secure == nil {
+	switch {
+	case s.sicily[1] != nil:
+		return s.sicily[1].addr()
+	case s.secure == nil:
 		return ""
 	}
 	return s.secure.addr
@@ -160,6 +184,11 @@ func (s *LDAPServer) violation(format string, args ...any) {
 // a few seconds, then left to the read timeout.
 func (s *LDAPServer) Close() error {
 	var errs []error
+	for _, f := range s.sicily {
+		if f != nil {
+			errs = append(errs, f.close())
+		}
+	}
 	for _, l := range []*ldapListener{s.plain, s.secure} {
 		if l != nil {
 			errs = append(errs, l.stop())
@@ -187,4 +216,33 @@ func rootDSE(spec LDAPSpec) LDAPEntry {
 		{"supportedExtension", ext},
 		{"supportedSASLMechanisms", []string{"GSSAPI", "GSS-SPNEGO", "EXTERNAL", "DIGEST-MD5"}},
 	}}
+}
+
+// ntlmFor makes the NTLM server of a lab DC: its names from the DC's host
+// name and the DOMAIN\user names of its users, the passwords from Users.
+func ntlmFor(spec LDAPSpec) *ntlmServer {
+	host, dnsDomain, _ := strings.Cut(spec.DNSHostName, ".")
+	domain := ""
+	for name := range spec.Users {
+		if d, _, ok := strings.Cut(name, `\`); ok {
+			domain = strings.ToUpper(d)
+			break
+		}
+	}
+	return &ntlmServer{Domain: domain, DNSDomain: dnsDomain, Computer: strings.ToUpper(host), DNSComputer: spec.DNSHostName,
+		Password: func(d, user string) (string, string, bool) {
+			want := d + `\` + user
+			switch {
+			case d == "" && strings.Contains(user, "@"):
+				want = user // a UPN
+			case d == "":
+				want = domain + `\` + user // the DC's own domain
+			}
+			for name, pw := range spec.Users {
+				if strings.EqualFold(name, want) {
+					return name, pw, true
+				}
+			}
+			return "", "", false
+		}}
 }

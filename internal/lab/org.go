@@ -3,6 +3,7 @@ package lab
 import (
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -19,8 +20,13 @@ type Org struct {
 	// AcceptedDomains are the SMTP domains; the first is the default.
 	AcceptedDomains []string
 	// Records are DNS records besides each server's own A record
-	// ("mail.contoso.com. 300 IN A 127.0.0.21").
-	Records []string
+	// ("mail.contoso.com. 300 IN A 127.0.0.21"); ServFail names the DNS
+	// server fails on.
+	Records  []string
+	ServFail []string
+	// DirectoryCRLs are the CRLs the enterprise CA publishes in the
+	// directory, by the DN of their cRLDistributionPoint object.
+	DirectoryCRLs map[string][]byte
 }
 
 // Sites lists the AD sites of the organisation's servers, the forest's
@@ -83,6 +89,18 @@ func (o *Org) LDIF() string {
 		w.attr("msExchAutoDiscoverTTL", "1")
 		if p == "EXPR" && o.EXPR != "" {
 			w.attr("msExchAutoDiscoverCertPrincipalName", o.EXPR)
+		}
+	}
+	if len(o.DirectoryCRLs) > 0 {
+		pks := "CN=Public Key Services,CN=Services," + cfg
+		w.entry(pks, "top", "container")
+		w.entry("CN=CDP,"+pks, "top", "container")
+		for _, dn := range slices.Sorted(maps.Keys(o.DirectoryCRLs)) {
+			if parent := strings.SplitN(dn, ",", 2)[1]; parent != "CN=CDP,"+pks {
+				w.entry(parent, "top", "container")
+			}
+			w.entry(dn, "top", "cRLDistributionPoint")
+			w.attr("certificateRevocationList", string(o.DirectoryCRLs[dn]))
 		}
 	}
 	ts := "CN=Transport Settings," + org

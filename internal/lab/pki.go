@@ -99,6 +99,38 @@ type LeafSpec struct {
 	SignatureAlgorithm x509.SignatureAlgorithm
 	// Key is the leaf's key; nil generates one (RSABits, else ECDSA P-256).
 	Key crypto.Signer
+	// CRLURLs, OCSPURLs and IssuerURLs are the CRL distribution points,
+	// OCSP responders and caIssuers (Authority Information Access) the
+	// certificate names.
+	CRLURLs, OCSPURLs, IssuerURLs []string
+	// NoEKU leaves out the extended key usage extension, as old templates
+	// do: Windows and Go take it as "any purpose", Apple refuses it.
+	NoEKU bool
+}
+
+// CASpec describes a CA certificate made with a given key.
+type CASpec struct {
+	CommonName          string
+	Key                 crypto.Signer
+	Serial              *big.Int
+	NotBefore, NotAfter time.Time
+	// CRLURLs and IssuerURLs are where the CA's own revocation and its
+	// issuer's certificate are published.
+	CRLURLs, IssuerURLs []string
+}
+
+// NewIntermediateFromSpec creates a CA signed by ca as spec says.
+func (ca *CA) NewIntermediateFromSpec(spec CASpec) (*CA, error) {
+	tmpl := caTemplate(spec.CommonName, spec.NotBefore, spec.NotAfter)
+	if spec.Serial != nil {
+		tmpl.SerialNumber = spec.Serial
+	}
+	tmpl.CRLDistributionPoints, tmpl.IssuingCertificateURL = spec.CRLURLs, spec.IssuerURLs
+	cert, err := sign(tmpl, ca.Cert, spec.Key.Public(), ca.Key)
+	if err != nil {
+		return nil, err
+	}
+	return &CA{Cert: cert, Key: spec.Key, Parent: ca}, nil
 }
 
 // Issue signs a leaf with ca. The returned chain holds the leaf followed by
@@ -191,7 +223,7 @@ func caTemplate(cn string, notBefore, notAfter time.Time) *x509.Certificate {
 
 func leafTemplate(spec LeafSpec) *x509.Certificate {
 	eku := spec.ExtKeyUsage
-	if eku == nil {
+	if eku == nil && !spec.NoEKU {
 		eku = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
 	}
 	serial := spec.Serial
@@ -207,6 +239,9 @@ func leafTemplate(spec LeafSpec) *x509.Certificate {
 		ExtKeyUsage:           eku,
 		BasicConstraintsValid: true,
 		SignatureAlgorithm:    spec.SignatureAlgorithm,
+		CRLDistributionPoints: spec.CRLURLs,
+		OCSPServer:            spec.OCSPURLs,
+		IssuingCertificateURL: spec.IssuerURLs,
 	}
 	if !spec.OmitSAN {
 		t.DNSNames = spec.DNSNames

@@ -34,6 +34,19 @@ type CertSpec struct {
 	// NotBefore. Every server has one (ExchangeServer.selfSignedSpec).
 	ExchangeDefault bool
 	Years           int
+	// Issuer is the CA that issues it: "" for the issuing CA, "issuing2"
+	// for the second one, which the root has revoked.
+	Issuer string
+	// CRL and OCSP are the distribution points and responders it names:
+	// nil CRL means the issuing CA's HTTP distribution point.
+	CRL, OCSP []string
+	// NoAIA leaves out the caIssuers URL; NoEKU the extended key usage.
+	NoAIA, NoEKU bool
+	// Revoked lists it in the issuing CA's CRL and OCSP answers.
+	Revoked bool
+	// LeafOnly servers send it without the intermediate; WrongKey servers
+	// hold another private key than the certificate's.
+	LeafOnly, WrongKey bool
 }
 
 // scenarios are the lab's organisations, in the order Scenarios lists them.
@@ -52,6 +65,7 @@ var scenarios = []struct {
 	{"fresh2019", func() *Scenario { return scenarioFresh("fresh2019", "2019") }},
 	{"freshse", func() *Scenario { return scenarioFresh("freshse", "SE") }},
 	{"fresh2010-2019", scenarioMigration},
+	{"clients", scenarioClients},
 }
 
 // Scenarios lists the scenario names, "all" first.
@@ -201,8 +215,10 @@ func scenarioAll() *Scenario {
 	namespaced(o, "EX21", "127.0.0.21", "2016", "mail-new")
 	namespaced(o, "EX22", "127.0.0.22", "2016", "mail-old")
 	namespaced(o, "EX31", "127.0.0.31", "2019", "mail-new")
-	o.Records = publicDNS("127.0.0.21", "127.0.0.22")
+	o.Records = append(publicDNS("127.0.0.21", "127.0.0.22"), internalCAServer(o)...)
+	certs := renewalCerts()
+	certs["internal-ca"] = internalCACert(o)
 	return &Scenario{Name: "all", Org: o,
-		Description: "one organisation holding every problem above: KB 940726 internal names, a wrong EXPR principal name (KB 2710606), an expired Exchange 2007 self-signed certificate on SMTP/POP/IMAP (KB 953354), and a renewal that missed one server",
-		Certs:       renewalCerts()}
+		Description: "one organisation holding every problem above: KB 940726 internal names, a wrong EXPR principal name (KB 2710606), an expired Exchange 2007 self-signed certificate on SMTP/POP/IMAP (KB 953354), a renewal that missed one server, an internal CA whose CRL only domain members reach, and a URL with no DNS record",
+		Certs:       certs}
 }

@@ -83,6 +83,8 @@ type Serves struct {
 	SMTP string
 	// POPIMAP is the certificate of POP3 and IMAP4.
 	POPIMAP string
+	// RequireClientCert: the web site demands client certificates.
+	RequireClientCert bool
 }
 
 // Role bits of msExchCurrentServerRoles (exchange-ad.md §1.3).

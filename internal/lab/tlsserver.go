@@ -68,6 +68,10 @@ type ServerSpec struct {
 	// mail server from the greeting to just after the server accepted
 	// STARTTLS, in place of the TLS handshake.
 	AfterStartTLS bool
+	// RequireClientCert makes the server demand a client certificate
+	// (IIS's "Require" client certificates), up to TLS 1.2, where the
+	// handshake itself then fails.
+	RequireClientCert bool
 }
 
 // Server is a running lab server. Close it when done.
@@ -128,6 +132,9 @@ func StartServer(spec ServerSpec) (*Server, error) {
 		MinVersion:   spec.MinVersion,
 		MaxVersion:   spec.MaxVersion,
 		CipherSuites: spec.CipherSuites,
+	}
+	if spec.RequireClientCert {
+		s.config.ClientAuth, s.config.MaxVersion = tls.RequireAnyClientCert, tls.VersionTLS12
 	}
 	s.wg.Add(1)
 	go s.acceptLoop()

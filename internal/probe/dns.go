@@ -8,9 +8,13 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/exdiag/exdiag/internal/dnsquery"
+	"github.com/exdiag/exdiag/internal/netfail"
 )
 
 // maxCNAMEs bounds an alias chain, as resolvers do.
@@ -24,6 +28,14 @@ type resolver struct {
 	timeout time.Duration
 	// noServers explains an empty server list.
 	noServers string
+	// answered counts the queries a server answered (not REFUSED).
+	answered atomic.Int64
+	// silent holds the servers that let a query time out in this run: they
+	// are asked last from then on, as the Windows DNS client demotes an
+	// unresponsive server, so that a dead first server costs one timeout per
+	// run rather than one per query and per alias hop.
+	mu     sync.Mutex
+	silent map[string]bool
 }
 
 // answer is the outcome of one name and record type at the servers.
@@ -220,14 +232,21 @@ func addrsOf(rrs []dns.RR, owner string, qtype uint16) []netip.Addr {
 func (r *resolver) exchange(ctx context.Context, name string, qtype uint16) (*dns.Msg, string, []string, DNSStatus) {
 	var notes []string
 	status, failed := DNSNoAnswer, ""
-	for _, s := range r.servers {
+	for _, s := range r.order() {
 		m, err := r.ask(ctx, s, name, qtype)
 		switch {
 		case err != nil:
+			if ctx.Err() == nil && netfail.IsTimeout(err) {
+				r.demote(s)
+			}
 			notes = append(notes, s+": "+r.describe(err))
 		case m.Rcode == dns.RcodeSuccess || m.Rcode == dns.RcodeNameError:
+			r.answered.Add(1)
 			return m, s, notes, ""
 		default:
+			if m.Rcode != dns.RcodeRefused {
+				r.answered.Add(1)
+			}
 			notes = append(notes, s+": "+strings.ToLower(dns.RcodeToString[m.Rcode]))
 			status, failed = DNSServFail, s
 		}
@@ -238,36 +257,50 @@ func (r *resolver) exchange(ctx context.Context, name string, qtype uint16) (*dn
 	return nil, failed, notes, status
 }
 
-// ask sends one query to one server over UDP, and again over TCP when the
-// UDP answer is truncated.
+// order is the servers to ask: those that answered so far first, in the
+// configured order, then those that let a query time out.
+func (r *resolver) order() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.silent) == 0 {
+		return r.servers
+	}
+	out := make([]string, 0, len(r.servers))
+	for _, s := range r.servers {
+		if !r.silent[s] {
+			out = append(out, s)
+		}
+	}
+	for _, s := range r.servers {
+		if r.silent[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (r *resolver) demote(server string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.silent == nil {
+		r.silent = map[string]bool{}
+	}
+	r.silent[server] = true
+}
+
+// ask sends one query to one server.
 func (r *resolver) ask(ctx context.Context, server, name string, qtype uint16) (*dns.Msg, error) {
 	q := new(dns.Msg)
 	q.SetQuestion(name, qtype)
 	q.RecursionDesired = true
-	c := &dns.Client{Net: "udp", Timeout: r.timeout}
-	try := func() (*dns.Msg, error) {
-		qctx, cancel := context.WithTimeout(ctx, r.timeout)
-		defer cancel()
-		m, _, err := c.ExchangeContext(qctx, q, server)
-		return m, err
-	}
-	m, err := try()
-	if m != nil && m.Truncated {
-		c.Net = "tcp"
-		m, err = try()
-	}
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return dnsquery.Ask(ctx, server, q, r.timeout)
 }
 
 func (r *resolver) describe(err error) string {
-	var ne net.Error
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "canceled"
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+	case netfail.IsTimeout(err):
 		return fmt.Sprintf("no answer within %v", r.timeout)
 	}
 	var oe *net.OpError

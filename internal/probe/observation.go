@@ -23,6 +23,9 @@ type Observations struct {
 	Autodiscover map[string]*AutodiscoverDNS
 	// DNSServers are the servers asked, as ip:port.
 	DNSServers []string
+	// Revocation says, per certificate of the chains observed (CertKey),
+	// where its revocation status is published and what each source said.
+	Revocation map[string]*CertRevocation
 	// Stats count the work done, for the summary and the benchmark.
 	Stats Stats
 }
@@ -30,9 +33,16 @@ type Observations struct {
 // Stats counts the prober's work.
 type Stats struct {
 	DNSLookups int
+	// DNSAnswers counts the queries a DNS server answered with anything but
+	// REFUSED: none at all, with lookups made, means no server is usable.
+	DNSAnswers int
 	Handshakes int
 	DNSTime    time.Duration
 	TLSTime    time.Duration
+	// Fetches counts the HTTP fetches of CRLs, OCSP answers and AIA
+	// certificates, each URL once; FetchTime is that phase's duration.
+	Fetches   int
+	FetchTime time.Duration
 }
 
 // EndpointObservation ties one input endpoint to its observations.
@@ -75,7 +85,14 @@ const (
 	ErrStartTLSMissing ErrorKind = "starttls-missing" // the server did not offer STARTTLS
 	ErrStartTLSFailed  ErrorKind = "starttls-failed"  // the server refused the STARTTLS command
 	ErrProtocol        ErrorKind = "protocol"         // garbage where SMTP/IMAP/POP3 was expected
+	// After the server sent its certificate:
+	ErrClientCert  ErrorKind = "client-certificate"  // the server demanded a client certificate
+	ErrServerProof ErrorKind = "server-proof-failed" // the server could not prove it holds the certificate's key
 )
+
+// AfterCertificate reports a failure that came after the server sent its
+// certificate: no client can connect, whatever the certificate.
+func (k ErrorKind) AfterCertificate() bool { return k == ErrClientCert || k == ErrServerProof }
 
 // Unreachable reports whether the kind means no connection was made at all.
 func (k ErrorKind) Unreachable() bool {
@@ -124,6 +141,14 @@ type Trust struct {
 	Detail   string
 	// Chain is the verified chain (leaf to root) when Verified.
 	Chain []*x509.Certificate
+	// Chains are every path crypto/x509 verified, Chain first: clients
+	// pick one of them, so a served certificate on none is used by none.
+	Chains [][]*x509.Certificate
+	// AIA lists the caIssuers fetches made for a chain that stopped short
+	// of a trusted root; CompletedByAIA says they completed it: Windows
+	// clients fetch the missing intermediate, other clients fail.
+	AIA            []AIAFetch
+	CompletedByAIA bool
 }
 
 // DNSStatus is the outcome of looking a host name up.

@@ -276,11 +276,24 @@ func (p *Prober) connectTarget(pin Pin, t Target) (string, int) {
 	return host, port
 }
 
+// firstAddr is the first address of res a client can connect to.
 func firstAddr(res *DNSResult) (netip.Addr, bool) {
-	if res == nil || res.Status != DNSFound || len(res.Addrs) == 0 {
+	if res == nil || res.Status != DNSFound {
 		return netip.Addr{}, false
 	}
-	return res.Addrs[0], true
+	for _, a := range res.Addrs {
+		if Usable(a) {
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// Usable reports an address a client can connect to: not unspecified
+// (0.0.0.0, ::, which Linux routes to the local machine), not broadcast,
+// not multicast.
+func Usable(a netip.Addr) bool {
+	return a.IsValid() && !a.IsUnspecified() && !a.IsMulticast() && a != netip.AddrFrom4([4]byte{255, 255, 255, 255})
 }
 
 func isIP(host string) bool {

@@ -36,7 +36,10 @@ type Config struct {
 	// Timeout bounds each network exchange: one DNS query, or one
 	// dial + STARTTLS + TLS handshake.
 	Timeout time.Duration
-	// Concurrency bounds the exchanges started at once; 32 if <= 0.
+	// Concurrency is the most exchanges in progress at once, each from
+	// its start to its end: DNS lookups, connections (dial, STARTTLS,
+	// handshake), CRL, OCSP and AIA fetches. A server that never answers
+	// holds its place until Timeout. 32 if <= 0.
 	Concurrency int
 	// Now is the clock chains are verified against; nil means time.Now.
 	Now func() time.Time
@@ -45,6 +48,15 @@ type Config struct {
 	// Progress, when set, is told how far each phase is ("dns", "tls");
 	// it is called from many goroutines and must be cheap.
 	Progress func(phase string, done, total int)
+	// NoRevocation skips fetching CRLs and OCSP answers (air-gapped runs).
+	NoRevocation bool
+	// DirectoryCRLs are the CRLs read from the directory (CN=CDP,CN=Public
+	// Key Services), by lower-case DN, for ldap:/// distribution points.
+	DirectoryCRLs map[string][]byte
+	// InternalDomains are DNS suffixes only clients inside the network
+	// resolve (the AD DNS domain): distribution points there are out of
+	// reach of phones and of laptops outside.
+	InternalDomains []string
 }
 
 // Prober observes DNS and TLS for a list of endpoints.
@@ -78,11 +90,7 @@ func New(cfg Config) *Prober {
 	if conc <= 0 {
 		conc = 32
 	}
-	// A slot bounds work in progress, not waiting: a task that has not
-	// finished after 20 ms (a loopback or LAN handshake takes a few) is
-	// waiting on the network, and gives its slot up so that dead servers
-	// cost one timeout in total. The in-flight cap bounds open sockets.
-	p.limit = newLimiter(conc, max(4*conc, 1024), min(20*time.Millisecond, p.timeout/10))
+	p.limit = newLimiter(conc)
 
 	r := &resolver{search: cfg.SearchDomains, timeout: p.timeout}
 	for _, s := range cfg.DNSServers {
@@ -183,7 +191,23 @@ func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint, server
 	}
 	keys = append(keys, p.planServers(obs, servers, lookups)...)
 	p.handshakeAll(ctx, obs, keys)
+	p.certificates(ctx, obs)
+	obs.Stats.DNSAnswers = int(p.resolver.answered.Load())
 	return obs
+}
+
+// certificates completes chains that lack an intermediate through AIA and
+// asks each certificate's CRL distribution points and OCSP responders, as
+// Windows does after the handshake.
+func (p *Prober) certificates(ctx context.Context, obs *Observations) {
+	start := time.Now()
+	f := newFetcher(p)
+	p.completeChains(ctx, obs, f)
+	if !p.cfg.NoRevocation {
+		p.checkRevocation(ctx, obs, f)
+	}
+	obs.Stats.Fetches = f.fetches
+	obs.Stats.FetchTime = time.Since(start)
 }
 
 // Lookup resolves more names with the same servers and limits as Run (the
@@ -213,7 +237,7 @@ func (p *Prober) lookupAll(ctx context.Context, obs *Observations, names []strin
 	for i, name := range names {
 		held := p.limit.acquire(ctx)
 		wg.Go(func() {
-			p.limit.run(ctx, held, func() { results[i] = p.resolver.lookup(ctx, name) })
+			p.limit.run(held, func() { results[i] = p.resolver.lookup(ctx, name) })
 			p.progress("dns", int(done.Add(1)), len(names))
 		})
 	}
@@ -239,7 +263,7 @@ func (p *Prober) handshakeAll(ctx context.Context, obs *Observations, keys []Han
 		// not be 10,000 goroutines waiting, each with its stack.
 		held := p.limit.acquire(ctx)
 		wg.Go(func() {
-			p.limit.run(ctx, held, func() {
+			p.limit.run(held, func() {
 				h := p.handshake(ctx, key)
 				h.Trust = p.trust.verify(h.Chain, p.cfg.Roots, p.now())
 				done[i] = h
@@ -261,29 +285,20 @@ func (p *Prober) progress(phase string, done, total int) {
 	}
 }
 
-// limiter bounds concurrent exchanges without letting dead servers hog the
-// bound: a task still running after slowAfter gives its slot to the next
-// task and keeps only an in-flight token, whose count has a hard cap.
-type limiter struct {
-	slots, inflight chan struct{}
-	slowAfter       time.Duration
-}
+// limiter bounds the exchanges in progress: at most n at once, each
+// holding its slot from start to end.
+type limiter struct{ slots chan struct{} }
 
-func newLimiter(slots, inflight int, slowAfter time.Duration) *limiter {
-	return &limiter{
-		slots:     make(chan struct{}, slots),
-		inflight:  make(chan struct{}, inflight),
-		slowAfter: slowAfter,
-	}
-}
+func newLimiter(n int) *limiter { return &limiter{slots: make(chan struct{}, n)} }
 
-// do runs f under the limits. When ctx is done before f could start, f runs
-// anyway, so that it records the cancellation without using the network.
-func (l *limiter) do(ctx context.Context, f func()) { l.run(ctx, l.acquire(ctx), f) }
+// do runs f holding a slot. When ctx is done before a slot is free, f runs
+// without one, so that it records the cancellation without using the
+// network (every exchange checks ctx before it dials or sends).
+func (l *limiter) do(ctx context.Context, f func()) { l.run(l.acquire(ctx), f) }
 
 // acquire waits for a slot; false means ctx ended first. Callers that
 // start a goroutine per task call it before starting one, so that waiting
-// tasks cost no goroutine.
+// tasks cost no goroutine (10,000 handshakes are not 10,000 stacks).
 func (l *limiter) acquire(ctx context.Context) bool {
 	select {
 	case l.slots <- struct{}{}:
@@ -293,23 +308,10 @@ func (l *limiter) acquire(ctx context.Context) bool {
 	}
 }
 
-// run runs f holding the slot acquire took (held), or, without one, at
-// once: ctx has ended and f only records that.
-func (l *limiter) run(ctx context.Context, held bool, f func()) {
-	if !held {
-		f()
-		return
+// run runs f, then frees the slot acquire took (held).
+func (l *limiter) run(held bool, f func()) {
+	if held {
+		defer func() { <-l.slots }()
 	}
-	release := sync.OnceFunc(func() { <-l.slots })
-	defer release()
-	select {
-	case l.inflight <- struct{}{}:
-	case <-ctx.Done():
-		f()
-		return
-	}
-	defer func() { <-l.inflight }()
-	t := time.AfterFunc(l.slowAfter, release)
-	defer t.Stop()
 	f()
 }

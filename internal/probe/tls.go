@@ -7,13 +7,13 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/exdiag/exdiag/internal/netfail"
 )
 
 // legacySuites offers every suite Go implements, so that servers limited to
@@ -64,7 +64,16 @@ func (p *Prober) handshake(ctx context.Context, key HandshakeKey) *Handshake {
 
 	var mu sync.Mutex
 	var captured []*x509.Certificate
+	var askedForClientCert bool
 	cfg := &tls.Config{
+		// A server that asks for a client certificate gets none; remember
+		// it asked, to say why the handshake then fails.
+		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			mu.Lock()
+			askedForClientCert = true
+			mu.Unlock()
+			return &tls.Certificate{}, nil
+		},
 		ServerName:         key.SNI,
 		InsecureSkipVerify: true, // verified separately in verify.go; the handshake must not decide
 		MinVersion:         tls.VersionTLS10,
@@ -89,21 +98,42 @@ func (p *Prober) handshake(ctx context.Context, key HandshakeKey) *Handshake {
 	}
 	mu.Lock()
 	h.Chain = captured
+	asked := askedForClientCert
 	mu.Unlock()
 	h.Err = p.connError(ctx, key.Address, err)
+	if len(h.Chain) > 0 {
+		afterCertificate(h, err, asked)
+	}
 	return h
+}
+
+// afterCertificate classifies a handshake that failed after the server
+// sent its certificate. A server that asked for a client certificate
+// refuses the empty one it gets. Otherwise, when the failure is neither the
+// network nor an alert from the server, crypto/tls itself refused the
+// server's proof of its key: the signature over the handshake (TLS 1.3
+// CertificateVerify, TLS 1.2 ServerKeyExchange) that only the certificate's
+// private key makes. That is what a certificate bound with another key
+// gives.
+func afterCertificate(h *Handshake, err error, askedForClientCert bool) {
+	var alert tls.AlertError
+	var rh tls.RecordHeaderError
+	switch {
+	case askedForClientCert:
+		h.Err = &ConnError{Kind: ErrClientCert, Detail: h.Key.Address + " asked for a client certificate and ended the handshake without one: " + cause(err)}
+	case h.Err.Kind == ErrHandshake && !errors.As(err, &alert) && !errors.As(err, &rh):
+		h.Err = &ConnError{Kind: ErrServerProof, Detail: h.Key.Address + ": " + cause(err)}
+	}
 }
 
 // dialError classifies a failed TCP connect.
 func (p *Prober) dialError(ctx context.Context, addr string, err error) *ConnError {
-	var errno syscall.Errno
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
 		return &ConnError{Kind: ErrConnectTimeout, Detail: "connecting to " + addr + ": canceled"}
-	case isTimeout(err):
+	case netfail.IsTimeout(err):
 		return &ConnError{Kind: ErrConnectTimeout, Detail: fmt.Sprintf("no tcp answer from %s within %v", addr, p.timeout)}
-	// Windows reports WSAECONNREFUSED (10061), not the invented ECONNREFUSED.
-	case errors.As(err, &errno) && (errno == syscall.ECONNREFUSED || errno == 10061):
+	case netfail.IsRefused(err):
 		return &ConnError{Kind: ErrRefused, Detail: "connection to " + addr + " refused"}
 	}
 	return &ConnError{Kind: ErrUnreachable, Detail: "connecting to " + addr + ": " + cause(err)}
@@ -113,30 +143,21 @@ func (p *Prober) dialError(ctx context.Context, addr string, err error) *ConnErr
 func (p *Prober) connError(ctx context.Context, addr string, err error) *ConnError {
 	var ce *ConnError
 	var rh tls.RecordHeaderError
-	var errno syscall.Errno
 	switch {
 	case errors.As(err, &ce):
 		return &ConnError{Kind: ce.Kind, Detail: addr + ": " + ce.Detail}
 	case errors.Is(ctx.Err(), context.Canceled):
 		return &ConnError{Kind: ErrTimeout, Detail: addr + ": canceled"}
-	case isTimeout(err):
+	case netfail.IsTimeout(err):
 		return &ConnError{Kind: ErrTimeout, Detail: fmt.Sprintf("%s accepted the connection but did not finish the exchange within %v", addr, p.timeout)}
 	case errors.As(err, &rh):
 		return &ConnError{Kind: ErrPlaintext, Detail: plaintextDetail(addr, rh.RecordHeader[:])}
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case netfail.Of(err) == netfail.Closed:
 		return &ConnError{Kind: ErrReset, Detail: addr + " closed the connection mid-exchange"}
-	// Windows: WSAECONNABORTED (10053), WSAECONNRESET (10054).
-	case errors.As(err, &errno) && (errno == syscall.ECONNRESET || errno == syscall.EPIPE ||
-		errno == syscall.ECONNABORTED || errno == 10053 || errno == 10054):
+	case netfail.IsReset(err):
 		return &ConnError{Kind: ErrReset, Detail: addr + " reset the connection mid-exchange"}
 	}
 	return &ConnError{Kind: ErrHandshake, Detail: addr + ": " + cause(err)}
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
-		errors.As(err, &ne) && ne.Timeout()
 }
 
 // plaintextDetail describes the first bytes a server sent instead of TLS.

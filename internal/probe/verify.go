@@ -2,7 +2,6 @@ package probe
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -19,8 +18,12 @@ func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time)
 	if len(chain) == 0 {
 		return Trust{}
 	}
+	served := chain[1:]
+	if lifted, ok := withoutOtherNameConstraints(chain); ok {
+		served = lifted // UPN name constraints crypto/x509 cannot evaluate (othername.go)
+	}
 	inter := x509.NewCertPool()
-	for _, c := range chain[1:] {
+	for _, c := range served {
 		inter.AddCert(c)
 	}
 	verify := func(at time.Time) ([][]*x509.Certificate, error) {
@@ -43,7 +46,7 @@ func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time)
 		}
 	}
 	if err == nil {
-		return Trust{Verified: true, Chain: chains[0]}
+		return Trust{Verified: true, Chain: chains[0], Chains: chains}
 	}
 	return classifyTrust(chain, err)
 }
@@ -138,13 +141,9 @@ func (c *trustCache) verify(chain []*x509.Certificate, roots *x509.CertPool, now
 	if len(chain) == 0 {
 		return Trust{}
 	}
-	var key strings.Builder
-	for _, cert := range chain {
-		sum := sha256.Sum256(cert.Raw)
-		key.Write(sum[:])
-	}
+	key := chainKey(chain)
 	c.mu.Lock()
-	t, ok := c.m[key.String()]
+	t, ok := c.m[key]
 	c.mu.Unlock()
 	if ok {
 		return t
@@ -154,7 +153,7 @@ func (c *trustCache) verify(chain []*x509.Certificate, roots *x509.CertPool, now
 	if c.m == nil {
 		c.m = map[string]Trust{}
 	}
-	c.m[key.String()] = t
+	c.m[key] = t
 	c.mu.Unlock()
 	return t
 }

@@ -256,7 +256,7 @@ func probeIsName(n string) bool {
 
 // untrusted explains how to make the chain verify.
 func (r *remedier) untrusted(f *diag.Finding) []diag.Fix {
-	if strings.Contains(f.Message, "missing an intermediate") {
+	if probe.TrustReason(f.Cause) == probe.TrustIncompleteChain {
 		return []diag.Fix{{Comment: "on the server answering at " + f.Address + ": install the issuing CA's intermediate certificate in the computer's Intermediate Certification Authorities store, then run iisreset, so the server sends the whole chain"}}
 	}
 	return []diag.Fix{{Comment: "clients must trust the root that issued this certificate: deploy your enterprise root by Group Policy, or use a certificate from a CA every client trusts"}}

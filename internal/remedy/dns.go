@@ -13,6 +13,13 @@ import (
 // dnsMissing suggests the record a URL host lacks, pointing at the address
 // of the server that owns the URL when exdiag knows it.
 func (r *remedier) dnsMissing(f *diag.Finding) []diag.Fix {
+	host := f.Host
+	var alias string
+	if res := r.in.DNS[strings.ToLower(f.Host)]; res != nil && len(res.CNAMEs) > 0 {
+		// A name that holds a CNAME holds no other record (RFC 1034
+		// section 3.6.2): the record to add is the alias target's.
+		alias, host = f.Host, res.CNAMEs[len(res.CNAMEs)-1]
+	}
 	addr := f.Address
 	if addr == "" {
 		for _, s := range serversOf(f) {
@@ -23,6 +30,13 @@ func (r *remedier) dnsMissing(f *diag.Finding) []diag.Fix {
 				}
 			}
 		}
+	}
+	if alias != "" {
+		repoint := diag.Fix{Comment: "or point the alias " + alias + " at a name that exists (Remove-DnsServerResourceRecord, then Add-DnsServerResourceRecordCName); never add an A record for " + alias + " beside its CNAME"}
+		if addr == "" {
+			return []diag.Fix{{Comment: "create " + host + ", the missing target of the alias " + alias + ", pointing at the Exchange server"}, repoint}
+		}
+		return append(r.addRecord(host, addr, "create "+host+", the missing target of the alias "+alias), repoint)
 	}
 	if addr == "" {
 		return []diag.Fix{{Comment: "add a host (A) record for " + f.Host + " pointing at the Exchange server, or change the URL to a name that resolves"}}

@@ -64,7 +64,7 @@ func Explanations() []Explanation {
 // allExplanations lists the explanations of each family of rules, as
 // written in the explain_*.go files.
 func allExplanations() []Explanation {
-	return slices.Concat(certExplanations, cryptoExplanations, connExplanations, orgExplanations, noteExplanations)
+	return slices.Concat(certExplanations, cryptoExplanations, pathExplanations, connExplanations, orgExplanations, noteExplanations, clientExplanations)
 }
 
 var explanationIndex = sync.OnceValue(func() map[diag.Code]Explanation {

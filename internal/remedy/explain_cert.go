@@ -8,7 +8,7 @@ var certExplanations = []Explanation{
 		Code: diag.CodeNameMismatch, Severity: diag.Error,
 		Title: "the certificate does not cover the host name in the URL",
 		Means: text(
-			"The host name in a URL that Exchange publishes (or that you gave with --url) is not one of the names on the certificate the server sends. exdiag checks names the way current clients do: the DNS subject alternative names (SANs) count, a wildcard stands for exactly one left-most label, and the subject CN counts only when the certificate has no SANs at all. The message lists the names the certificate does cover.",
+			"The host name in a URL that Exchange publishes (or that you gave with --url) is not one of the names on the certificate the server sends. exdiag checks names the way current clients do: the DNS subject alternative names (SANs) count, a wildcard stands for exactly one left-most label, and the subject CN counts only when the certificate has no SANs at all, and then only within the name constraints of the CAs above it: a CA limited to contoso.com cannot vouch for another name by putting it in the CN. The message lists the names the certificate does cover, or names the CA whose constraints forbid the name.",
 		),
 		UserSees: text(
 			`Outlook shows a Security Alert saying "The name of the security certificate is invalid or does not match the name of the site". Clicking Yes only gets rid of it until Outlook next looks up Autodiscover, free/busy, Out of Office or the offline address book, so on domain-joined PCs it keeps coming back. Browsers show a name error for OWA and ECP.`,
@@ -36,7 +36,7 @@ var certExplanations = []Explanation{
 		KB: []string{kb940726, rfc6125},
 	},
 	{
-		Code: diag.CodeCNOnlyMatch, Severity: diag.Warning,
+		Code: diag.CodeCNOnlyMatch, Severity: diag.Error,
 		Title: "the host name is only in the certificate's subject CN",
 		Means: text(
 			"The certificate has no subject alternative names, and the host is named only in its subject common name (CN). RFC 6125 treats the CN as a last resort for old certificates; Apple's platforms and Chrome ignore it altogether and look only at the SANs.",

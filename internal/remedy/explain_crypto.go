@@ -6,7 +6,7 @@ import "github.com/exdiag/exdiag/internal/diag"
 // (diag/rules_crypto.go).
 var cryptoExplanations = []Explanation{
 	{
-		Code: diag.CodeCertWeakKey, Severity: diag.Warning,
+		Code: diag.CodeCertWeakKey, Severity: diag.Error,
 		Title: "a certificate has an RSA key under 2048 bits",
 		Means: text(
 			"A certificate the server sends, or an intermediate sent with it, has an RSA key shorter than 2048 bits. The message gives the size.",

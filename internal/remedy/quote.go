@@ -6,8 +6,8 @@ package remedy
 import (
 	"errors"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // isSingleQuote reports the five characters PowerShell's tokenizer treats
@@ -29,7 +29,7 @@ var ErrUnsafe = errors.New("value holds control characters or line breaks")
 // CodeGeneration.EscapeSingleQuotedStringContent does. Nothing else is
 // special inside single quotes: no $ expansion, no backtick escapes.
 func Quote(s string) (string, error) {
-	if !Safe(s) {
+	if !safetext.Clean(s) {
 		return "", ErrUnsafe
 	}
 	var b strings.Builder
@@ -43,29 +43,6 @@ func Quote(s string) (string, error) {
 	}
 	b.WriteByte('\'')
 	return b.String(), nil
-}
-
-// Safe reports whether s may be quoted into a command: no control
-// characters (C0, DEL, C1), no line or paragraph separators, no bidi
-// controls that would make the pasted command read differently from what
-// it does, and valid UTF-8.
-func Safe(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-			return false
-		case r == '\u2028', r == '\u2029', r == '\u0085':
-			return false
-		case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\u200e', r == '\u200f', r == '\u061c':
-			return false
-		case r == unicode.ReplacementChar:
-			return false
-		}
-	}
-	return true
 }
 
 // Unquote reads back a literal produced by Quote, following PowerShell's

@@ -3,6 +3,8 @@ package remedy
 import (
 	"strings"
 	"testing"
+
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 func TestQuote(t *testing.T) {
@@ -41,7 +43,7 @@ func FuzzQuote(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		lit, err := Quote(s)
 		if err != nil {
-			if Safe(s) {
+			if safetext.Clean(s) {
 				t.Fatalf("Quote(%q) refused a safe value", s)
 			}
 			return

@@ -2,13 +2,13 @@ package remedy
 
 import (
 	"fmt"
-	"net"
 	"slices"
 	"strings"
 
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // Input is what remedies are built from besides the report.
@@ -63,7 +63,7 @@ func Candidates(rep *diag.Report, known map[string]*probe.DNSResult) []string {
 		names := append([]string{c.CommonName}, c.SANs...)
 		for _, n := range names[:min(len(names), perCert)] {
 			n = strings.ToLower(n)
-			if n == "" || strings.Contains(n, "*") || !strings.Contains(n, ".") || net.ParseIP(n) != nil {
+			if !safetext.HostName(n) || !strings.Contains(n, ".") {
 				continue
 			}
 			if _, ok := known[n]; !ok && !slices.Contains(out, n) {
@@ -103,6 +103,9 @@ func newRemedier(rep *diag.Report, in Input) *remedier {
 func (r *remedier) server(name string) *inventory.Server { return r.servers[strings.ToLower(name)] }
 
 func (r *remedier) fix(f *diag.Finding) []diag.Fix {
+	if fixes, ok := r.clientFix(f); ok {
+		return fixes
+	}
 	switch f.Code {
 	case diag.CodeNameMismatch, diag.CodeCNOnlyMatch:
 		return r.moveHost(f)

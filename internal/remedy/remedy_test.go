@@ -346,3 +346,27 @@ func TestAutodiscoverRecord(t *testing.T) {
 		}
 	}
 }
+
+// A SAN that is not a DNS host name (quotes, spaces, underscores, an
+// address) is never the host URLs move to, nor a name to resolve: the next
+// valid name is chosen.
+func TestNonHostSANsAreNeverTargets(t *testing.T) {
+	rep := reportWith(diag.CodeNameMismatch, "ex01.contoso.local", []string{"https://ex01.contoso.local/EWS/Exchange.asmx"},
+		[]inventory.Source{src("EX01", inventory.ServiceEWS, inventory.ScopeInternal, "EWS (Default Web Site)")})
+	bad := []string{"x.contoso.com' ; Remove-Item C:\\ -Recurse ; '", "_sip._tls.contoso.com", "mail contoso.com", "10.0.0.5", "-x.contoso.com"}
+	rep.Certificates[0] = diag.CertInfo{CommonName: bad[0], SANs: append(append([]string{}, bad...), "owa.contoso.com"), Thumbprint: mailThumb}
+	if got := Candidates(rep, nil); !cmp.Equal(got, []string{"owa.contoso.com"}) {
+		t.Errorf("Candidates = %q, want only owa.contoso.com", got)
+	}
+	// Nothing resolves, so the first candidate is taken (and its record added).
+	Apply(rep, Input{Org: org, DNS: map[string]*probe.DNSResult{}})
+	got := commands(rep.Findings[0].Fix)
+	if !strings.Contains(strings.Join(got, "\n"), "'https://owa.contoso.com/EWS/Exchange.asmx'") {
+		t.Errorf("commands = %q, want the URL moved to owa.contoso.com", got)
+	}
+	for _, c := range got {
+		if strings.Contains(c, "Remove-Item") || strings.Contains(c, "_sip") {
+			t.Errorf("a command uses a name that is not a host: %s", c)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/exdiag/exdiag/internal/diag"
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // A script's commands run in this order: DNS records before the URLs that
@@ -191,7 +192,7 @@ func fixSections(fixes []diag.Fix) []section {
 // line-continuation backtick (which would join the next line to it).
 func scriptSafe(cmd string) bool {
 	t := strings.TrimSpace(cmd)
-	return t != "" && Safe(cmd) && !strings.HasPrefix(t, "#") && !strings.HasSuffix(t, "`")
+	return t != "" && safetext.Clean(cmd) && !strings.HasPrefix(t, "#") && !strings.HasSuffix(t, "`")
 }
 
 func (s *scriptWriter) section(sec section) {

@@ -5,44 +5,18 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // scriptWidth is the width comment lines are wrapped to.
 const scriptWidth = 100
 
-// commentText makes s safe to put after a "#" on one line of a script.
+// commentText makes s safe to put after a "#" on one line of a script:
 // PowerShell ends a line comment at CR or LF, so a message from a hostile
 // server or directory holding "\r\nRemove-Item …" would otherwise start a
-// command line of its own. Every control character, line or paragraph
-// separator, bidi control and invalid byte becomes a visible escape (\n,
-// \r, \t, \x1b, \u2028), as Safe judges them; the text stays readable.
-func commentText(s string) string {
-	if Safe(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case !Safe(string(r)):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-		i += size
-	}
-	return b.String()
-}
+// command line of its own. safetext escapes every such character visibly.
+var commentText = safetext.Escape
 
 // wrapComment breaks text (one line, already through commentText) into
 // lines of at most width runes where it can: the first line starts with

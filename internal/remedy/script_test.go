@@ -13,6 +13,7 @@ import (
 
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/script-*.golden")
@@ -158,7 +159,7 @@ func scriptLines(t *testing.T, script string, allowed []string) []string {
 	lines := strings.Split(strings.TrimSuffix(body, "\n"), "\n")
 	for n, line := range lines {
 		switch {
-		case !Safe(line):
+		case !safetext.Clean(line):
 			t.Errorf("line %d holds a control, separator or bidi character: %q", n+1, line)
 		case line == "", strings.HasPrefix(line, "# "):
 		case slices.Contains(allowed, line):

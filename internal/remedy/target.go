@@ -6,6 +6,7 @@ import (
 
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/probe"
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // choice is the host a fix moves clients to.
@@ -36,7 +37,9 @@ func (r *remedier) chooseHost(cert *diag.CertInfo) choice {
 	var candidates []string
 	add := func(n string) {
 		n = strings.ToLower(strings.TrimSuffix(n, "."))
-		if n == "" || strings.Contains(n, "*") || slices.Contains(candidates, n) || !strings.Contains(n, ".") {
+		// A name that is not a DNS host name (a SAN holding quotes or
+		// spaces, an IP address) never becomes the host URLs move to.
+		if !safetext.HostName(n) || slices.Contains(candidates, n) || !strings.Contains(n, ".") {
 			return
 		}
 		candidates = append(candidates, n)
@@ -56,7 +59,7 @@ func (r *remedier) chooseHost(cert *diag.CertInfo) choice {
 		add(s)
 	}
 	if len(candidates) == 0 {
-		return choice{why: "the certificate names no host exactly (only wildcards, IP addresses or single-label names)"}
+		return choice{why: "the certificate names no host exactly (only wildcards, IP addresses, single-label names or names that are not DNS host names)"}
 	}
 	for _, c := range candidates {
 		if r.resolves(c) {

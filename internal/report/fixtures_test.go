@@ -21,6 +21,10 @@ var (
 		Thumbprint:   "9C3F1B6E0D2A4B7C8E5F1A2B3C4D5E6F7A8B9C0D",
 		SHA256:       "5E2A9D1C7B3F4E6A8D0C2B4F6E8A0C2E4B6D8F0A1C3E5B7D9F1A3C5E7B9D1F3A",
 		KeyAlgorithm: "RSA-2048", SignatureAlgorithm: "SHA256-RSA",
+		Revocation: []diag.RevocationCheck{
+			{Kind: "crl", URL: "ldap:///CN=Contoso Issuing CA 01,CN=PKI01,CN=CDP,CN=Public Key Services", State: "good", Internal: true},
+			{Kind: "ocsp", URL: "http://ocsp.contoso.com/ocsp", State: "revoked", Detail: "the ocsp responder says revoked", RevokedAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)},
+		},
 	}
 	ex01Cert = diag.CertInfo{
 		Subject:    "CN=EX01",

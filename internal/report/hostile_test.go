@@ -9,6 +9,7 @@ import (
 
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // hostileReport is what a malicious server or directory could feed us:
@@ -54,7 +55,7 @@ func rawControl(s string) string {
 			line++
 		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
 			return fmt.Sprintf("invalid UTF-8 byte %#x on line %d", s[i], line)
-		case unsafeRune(r):
+		case safetext.Unsafe(r):
 			return fmt.Sprintf("raw %U on line %d", r, line)
 		}
 	}

@@ -71,8 +71,7 @@ type jsonServer struct {
 	Error       string `json:"error,omitempty"`
 }
 
-// jsonCert is one certificate, under its SHA-256 key. Room is left for
-// what later checks add (revocation).
+// jsonCert is one certificate, under its SHA-256 key.
 type jsonCert struct {
 	Subject            string   `json:"subject"`
 	CommonName         string   `json:"commonName"`
@@ -86,6 +85,17 @@ type jsonCert struct {
 	ExchangeDefault    bool     `json:"exchangeDefault"`
 	KeyAlgorithm       string   `json:"keyAlgorithm"`
 	SignatureAlgorithm string   `json:"signatureAlgorithm"`
+	// Revocation lists the sources tried and what each said.
+	Revocation []jsonRevocation `json:"revocation"`
+}
+
+type jsonRevocation struct {
+	Kind      string `json:"kind"`
+	URL       string `json:"url"`
+	State     string `json:"state"`
+	Detail    string `json:"detail"`
+	RevokedAt string `json:"revokedAt,omitempty"`
+	Internal  bool   `json:"internal"`
 }
 
 type jsonFinding struct {
@@ -279,7 +289,19 @@ func toJSONCert(c *diag.CertInfo) jsonCert {
 		NotBefore: timestamp(c.NotBefore), NotAfter: timestamp(c.NotAfter), SerialNumber: c.Serial,
 		Thumbprint: c.Thumbprint, SelfSigned: c.SelfSigned, ExchangeDefault: c.ExchangeDefault,
 		KeyAlgorithm: c.KeyAlgorithm, SignatureAlgorithm: c.SignatureAlgorithm,
+		Revocation: revocationJSON(c.Revocation),
 	}
+}
+
+func revocationJSON(rs []diag.RevocationCheck) []jsonRevocation {
+	out := make([]jsonRevocation, len(rs))
+	for i, r := range rs {
+		out[i] = jsonRevocation{Kind: r.Kind, URL: r.URL, State: r.State, Detail: r.Detail, Internal: r.Internal}
+		if !r.RevokedAt.IsZero() {
+			out[i].RevokedAt = timestamp(r.RevokedAt)
+		}
+	}
+	return out
 }
 
 func nonNil(s []string) []string {

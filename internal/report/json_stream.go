@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // jsonStream writes one JSON object member by member: scalars and small
@@ -101,15 +104,12 @@ func escapeInvisible(b []byte) []byte {
 	last := 0
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
-		if r >= 0x7f && unsafeRune(r) {
+		if r >= 0x7f && safetext.Unsafe(r) {
 			if out == nil {
 				out = make([]byte, 0, len(b)+64)
 			}
 			out = append(out, b[last:i]...)
-			out = append(out, '\\', 'u')
-			for shift := 12; shift >= 0; shift -= 4 {
-				out = append(out, hexDigits[(r>>shift)&0xf])
-			}
+			out = fmt.Appendf(out, `\u%04x`, r)
 			last = i + size
 		}
 		i += size

@@ -16,18 +16,19 @@ import (
 // depend on; removing or renaming a field needs a new Schema.
 // ".certificates.*" stands for every certificate under its SHA-256 key.
 var jsonFields = map[string]string{
-	".":                 "asOf certificates dnsServers endpoints findings generatedAt org schema servers sources summary tool",
-	".tool":             "name version",
-	".summary":          "errors handshakes hosts infos urls verdict warnings",
-	".certificates.*":   certFields,
-	".sources[]":        "attribute object origin scope server service",
-	".endpoints[]":      "address certificate error host issuers port scheme sources tlsVersion url",
-	".servers[]":        "address certificate error host port server service",
-	".findings[]":       "address certificate code fix host message servers severity sources urls",
-	".findings[].fix[]": "command comment local server shell",
+	".":                            "asOf certificates dnsServers endpoints findings generatedAt org schema servers sources summary tool",
+	".tool":                        "name version",
+	".summary":                     "errors handshakes hosts infos urls verdict warnings",
+	".certificates.*":              certFields,
+	".certificates.*.revocation[]": "detail internal kind revokedAt state url",
+	".sources[]":                   "attribute object origin scope server service",
+	".endpoints[]":                 "address certificate error host issuers port scheme sources tlsVersion url",
+	".servers[]":                   "address certificate error host port server service",
+	".findings[]":                  "address certificate code fix host message servers severity sources urls",
+	".findings[].fix[]":            "command comment local server shell",
 }
 
-const certFields = "commonName exchangeDefault issuer keyAlgorithm notAfter notBefore sans selfSigned serialNumber signatureAlgorithm subject thumbprint"
+const certFields = "commonName exchangeDefault issuer keyAlgorithm notAfter notBefore revocation sans selfSigned serialNumber signatureAlgorithm subject thumbprint"
 
 // collectKeys records the sorted keys of every object in v under its path;
 // arrays contribute the union of their elements' keys.

@@ -95,6 +95,8 @@ func TestProgressHoldKeepsThePromptClear(t *testing.T) {
 	if off.String() != "" {
 		t.Errorf("a progress that is off wrote %q", off.String())
 	}
+	var nilProgress *Progress
+	nilProgress.Hold()()
 }
 
 // A password prompt asked through Prompting starts on a clean line and

@@ -12,6 +12,8 @@ import (
 	"time"
 )
 
+const installHint = "samba not installed (apt-get install samba-ad-dc samba krb5-user samba-ad-provision)"
+
 // problem says why this machine cannot run the DC, or "".
 func problem() string {
 	if _, err := exec.LookPath("samba"); err != nil {

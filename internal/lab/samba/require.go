@@ -6,8 +6,6 @@ import (
 	"testing"
 )
 
-const installHint = "samba not installed (apt-get install samba-ad-dc samba krb5-user samba-ad-provision)"
-
 // Require skips the test with one line when this machine cannot run the DC
 // (Samba missing, not root, not Linux). With CI set (CI=true) it fails the
 // test instead: CI must run the tier.
