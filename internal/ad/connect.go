@@ -121,6 +121,7 @@ func parseTarget(s string) (target, error) {
 // session is an open connection to one DC.
 type session struct {
 	conn   *ldap.Conn
+	guard  *guardConn
 	target target
 	tls    bool
 	leaf   *x509.Certificate // the DC's certificate, when TLS is on
@@ -129,20 +130,21 @@ type session struct {
 }
 
 func (s *session) close() {
-	s.stop()
+	if s.stop != nil {
+		s.stop()
+	}
 	s.conn.Close()
 }
 
-// connect dials t and sets up TLS: LDAPS, or StartTLS on ldap://.
+// connect dials t and sets up TLS, LDAPS or StartTLS on ldap://, within
+// ctx. The session is not tied to ctx: its caller says when it ends.
 func connect(ctx context.Context, o ConnectOptions, t target) (*session, error) {
 	op := "connect to " + t.String()
-	dctx, cancel := context.WithTimeout(ctx, o.timeout())
-	defer cancel()
 	d := o.Dialer
 	if d == nil {
-		d = &net.Dialer{Timeout: o.timeout()}
+		d = &net.Dialer{}
 	}
-	raw, err := d.DialContext(dctx, "tcp", t.addr())
+	raw, err := d.DialContext(ctx, "tcp", t.addr())
 	if err != nil {
 		return nil, failure(op, err, netHint)
 	}
@@ -150,49 +152,44 @@ func connect(ctx context.Context, o ConnectOptions, t target) (*session, error) 
 	raw = w
 	v := &tlsVerifier{host: t.host, roots: o.Roots}
 	s := &session{target: t, watch: w}
-	if t.scheme == "ldaps" {
+	var conn net.Conn = raw
+	switch {
+	case t.scheme == "ldaps":
 		tc := tls.Client(raw, v.config())
-		if err := tc.HandshakeContext(dctx); err != nil {
+		if err := tc.HandshakeContext(ctx); err != nil {
 			raw.Close()
 			return nil, v.tlsFailure(op, err)
 		}
-		s.conn, s.tls, s.leaf = ldap.NewConn(tc, true), true, v.leaf
-	} else {
-		s.conn = ldap.NewConn(raw, false)
+		conn, s.tls, s.leaf = tc, true, v.leaf
+	case !o.NoStartTLS:
+		op = "start TLS with " + t.String()
+		tc, err := startTLS(ctx, raw, v.config())
+		if err != nil {
+			raw.Close()
+			var le *ldap.Error
+			if errors.As(err, &le) && le.ResultCode < ldap.ErrorNetwork {
+				return nil, &Error{Op: op, Err: err,
+					Hint: "the DC has no certificate for LDAP over TLS: give it a domain controller certificate (autoenrollment), or try ldaps://" + t.host}
+			}
+			return nil, s.explain(v.tlsFailure(op, err))
+		}
+		conn, s.tls, s.leaf = tc, true, v.leaf
 	}
+	s.guard = newGuardConn(conn)
+	s.conn = ldap.NewConn(s.guard, s.tls)
 	s.conn.Start()
 	s.conn.SetTimeout(o.timeout())
-	// go-ldap takes no context: closing the connection is how a cancelled
-	// or expired context stops a request.
-	s.stop = context.AfterFunc(ctx, func() { s.conn.Close() })
-	if t.scheme == "ldaps" || o.NoStartTLS {
-		return s, nil
-	}
-	op = "start TLS with " + t.String()
-	_ = raw.SetDeadline(time.Now().Add(o.timeout()))
-	err = s.conn.StartTLS(v.config())
-	_ = raw.SetDeadline(time.Time{})
-	if err != nil {
-		s.close()
-		var le *ldap.Error
-		if errors.As(err, &le) && le.ResultCode < ldap.ErrorNetwork {
-			return nil, &Error{Op: op, Err: err,
-				Hint: "the DC has no certificate for LDAP over TLS: give it a domain controller certificate (autoenrollment), or try ldaps://" + t.host}
-		}
-		return nil, s.explain(v.tlsFailure(op, err))
-	}
-	s.tls, s.leaf = true, v.leaf
 	return s, nil
 }
 
 // open connects to the DC named by o.URL or to the first DC of the domain
-// that answers, then binds.
-func open(ctx context.Context, o ConnectOptions) (*session, error) {
+// that answers (reach), then binds. It returns the DC's RootDSE.
+func open(ctx context.Context, o ConnectOptions) (*session, Entry, error) {
 	var targets []target
 	if o.URL != "" {
 		t, err := parseTarget(o.URL)
 		if err != nil {
-			return nil, &Error{Op: "read --ldap-url", Err: err, Hint: "for example --ldap-url ldaps://dc01.contoso.com"}
+			return nil, Entry{}, &Error{Op: "read --ldap-url", Err: err, Hint: "for example --ldap-url ldaps://dc01.contoso.com"}
 		}
 		targets = []target{t}
 	} else {
@@ -200,40 +197,29 @@ func open(ctx context.Context, o ConnectOptions) (*session, error) {
 		if domain == "" {
 			d, err := MachineDomain()
 			if err != nil {
-				return nil, &Error{Op: "find the AD domain", Err: err, Hint: "name it with --domain contoso.com, or give --ldap-url"}
+				return nil, Entry{}, &Error{Op: "find the AD domain", Err: err, Hint: "name it with --domain contoso.com, or give --ldap-url"}
 			}
 			domain = d
 		}
 		dcs, err := LocateDC(ctx, domain, o.DNSServers, o.timeout())
 		if err != nil {
-			return nil, err
+			return nil, Entry{}, err
 		}
 		for _, dc := range dcs {
 			host, port, _ := net.SplitHostPort(dc)
 			targets = append(targets, target{"ldap", host, port})
 		}
 	}
-	var first error
-	for _, t := range targets {
-		s, err := connect(ctx, o, t)
-		if err != nil {
-			if first == nil {
-				first = err
-			}
-			if ctx.Err() != nil {
-				break
-			}
-			continue
-		}
-		if err := bind(s, o); err != nil {
-			s.close()
-			return nil, err
-		}
-		return s, nil
+	s, root, err := reach(ctx, o, targets)
+	if err != nil {
+		return nil, Entry{}, err
 	}
-	var e *Error
-	if len(targets) > 1 && errors.As(first, &e) {
-		e.Hint = strings.TrimSpace(e.Hint + fmt.Sprintf(" (the %d other DCs found failed too)", len(targets)-1))
+	// go-ldap takes no context: closing the connection is how a cancelled
+	// or expired context stops a request.
+	s.stop = context.AfterFunc(ctx, func() { s.conn.Close() })
+	if err := bind(s, o); err != nil {
+		s.close()
+		return nil, Entry{}, err
 	}
-	return nil, first
+	return s, root, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // Filter narrows what FromEntries and Read return.
@@ -18,20 +19,21 @@ type Filter struct {
 	NoInternal, NoExternal bool
 }
 
-// maxValueBytes bounds one attribute value; longer values are dropped with
-// a note rather than carried into reports.
-const maxValueBytes = 64 << 10
-
 // FromEntries turns the entries of the CN=Microsoft Exchange,CN=Services
 // subtree (and of Autodiscover SCPs elsewhere in the configuration) into an
 // inventory. LDAP and LDIF readers share it, so both give the same answer.
 func FromEntries(entries []Entry, origin inventory.Origin, f Filter) (*inventory.Org, error) {
-	sorted := slices.Clone(entries)
-	keys := make(map[string]string, len(sorted))
-	for _, e := range sorted {
-		keys[e.DN] = sortKey(e.DN)
+	objs := make([]object, len(entries))
+	for i := range entries {
+		o := &objs[i]
+		o.e = &entries[i]
+		if p, ok := parseDN(o.e.DN); ok {
+			o.path, o.key = p, p.key()
+		} else {
+			o.key = "\xff" + strings.ToLower(o.e.DN)
+		}
 	}
-	slices.SortStableFunc(sorted, func(a, b Entry) int { return strings.Compare(keys[a.DN], keys[b.DN]) })
+	slices.SortStableFunc(objs, func(a, b object) int { return strings.Compare(a.key, b.key) })
 
 	c := &converter{
 		origin:  origin,
@@ -39,26 +41,35 @@ func FromEntries(entries []Entry, origin inventory.Origin, f Filter) (*inventory
 		servers: map[string]*inventory.Server{},
 		vdirs:   map[string]int{},
 	}
-	if err := c.findOrg(sorted); err != nil {
+	if err := c.findOrg(objs); err != nil {
 		return nil, err
 	}
-	parsed := make([]dnPath, len(sorted))
-	for i, e := range sorted {
-		p, ok := parseDN(e.DN)
-		if !ok {
-			c.note("directory-value-unsafe", fmt.Sprintf("entry with an unparsable DN %q was skipped", truncate(e.DN, 200)), inventory.Source{})
+	for _, o := range objs {
+		if o.path == nil {
+			msg := fmt.Sprintf("entry with an unparsable DN %q was skipped", truncate(o.e.DN, 200))
+			if o.e.DN == "" && len(o.e.Skipped) > 0 && o.e.Skipped[0].Attr == "dn" {
+				msg = fmt.Sprintf("entry with a DN of %d bytes was skipped (limit %d KB)", o.e.Skipped[0].Bytes, maxValueBytes>>10)
+			}
+			c.note("directory-value-unsafe", msg, inventory.Source{})
 			continue
 		}
-		parsed[i] = p
-		c.server(e, p)
+		c.server(*o.e, o.path)
 	}
-	for i, e := range sorted {
-		if p := parsed[i]; p != nil {
-			c.entry(e, p)
+	for _, o := range objs {
+		if o.path != nil {
+			c.entry(*o.e, o.path)
 		}
 	}
 	c.checkReadable()
 	return c.finish(f)
+}
+
+// object is an entry with its parsed DN (nil when it does not parse) and
+// its place in DN order.
+type object struct {
+	e    *Entry
+	path dnPath
+	key  string
 }
 
 type converter struct {
@@ -89,19 +100,16 @@ func (c *converter) entry(e Entry, p dnPath) {
 	}
 }
 
-// maxCRLBytes bounds a CRL read from the directory; enterprise CRLs run to
-// a few megabytes.
-const maxCRLBytes = 32 << 20
-
 // crl keeps a CRL an enterprise CA published in the directory.
 func (c *converter) crl(e Entry) {
 	vs := e.Get("certificateRevocationList")
 	if len(vs) == 0 || vs[0] == "" {
 		return
 	}
-	if len(vs[0]) > maxCRLBytes {
-		c.note("directory-value-unsafe", fmt.Sprintf("certificateRevocationList of %d bytes ignored (limit %d MB)", len(vs[0]), maxCRLBytes>>20),
-			inventory.Source{DN: e.DN, Attribute: "certificateRevocationList"})
+	// A larger CRL was left out by the reader (Entry.Skipped) without a
+	// note: it is not unsafe, only unread, and the revocation check says
+	// so for its distribution point.
+	if int64(len(vs[0])) > maxCRLBytes {
 		return
 	}
 	if c.org.CRLs == nil {
@@ -110,19 +118,33 @@ func (c *converter) crl(e Entry) {
 	c.org.CRLs[strings.ToLower(e.DN)] = []byte(vs[0])
 }
 
-// values returns the attribute's values, dropping oversized ones with a note.
+// values returns the attribute's values, dropping oversized ones with a
+// note, as it does for those the reader left out (Entry.Skipped).
 func (c *converter) values(e Entry, attr string, src inventory.Source) []string {
 	vs := e.Get(attr)
 	out := vs[:0:0]
+	src.DN, src.Attribute = e.DN, attr
 	for _, v := range vs {
 		if len(v) > maxValueBytes {
-			src.DN, src.Attribute = e.DN, attr
-			c.note("directory-value-unsafe", fmt.Sprintf("%s value of %d bytes ignored (limit %d KB)", attr, len(v), maxValueBytes>>10), src)
+			c.tooLarge(attr, int64(len(v)), src)
 			continue
 		}
 		out = append(out, v)
 	}
+	for _, s := range e.Skipped {
+		if strings.EqualFold(s.Attr, attr) {
+			c.tooLarge(attr, s.Bytes, src)
+		}
+	}
 	return out
+}
+
+func (c *converter) tooLarge(attr string, size int64, src inventory.Source) {
+	msg := fmt.Sprintf("%s value of %d bytes ignored (limit %d KB)", attr, size, maxValueBytes>>10)
+	if size <= maxValueBytes {
+		msg = fmt.Sprintf("%s value of %d bytes ignored: the object holds more than %d MB", attr, size, maxObjectBytes>>20)
+	}
+	c.note("directory-value-unsafe", msg, src)
 }
 
 func (c *converter) first(e Entry, attr string) string {
@@ -139,13 +161,15 @@ func (c *converter) note(code, msg string, src inventory.Source) {
 
 func (c *converter) endpoint(url string, src inventory.Source, sites []string) {
 	src.Origin = c.origin
-	c.org.Endpoints = append(c.org.Endpoints, inventory.Endpoint{URL: url, Source: src, SiteScope: sites})
+	// A URL with a password in it is invalid for Exchange (url-invalid); the
+	// report must not carry the password.
+	c.org.Endpoints = append(grow(c.org.Endpoints), inventory.Endpoint{URL: safetext.MaskURLPassword(url), Source: src, SiteScope: sites})
 }
 
 // endpointFor records an endpoint that peer connects to.
 func (c *converter) endpointFor(url string, src inventory.Source, peer inventory.Peer) {
 	src.Origin = c.origin
-	c.org.Endpoints = append(c.org.Endpoints, inventory.Endpoint{URL: url, Source: src, Peer: peer})
+	c.org.Endpoints = append(c.org.Endpoints, inventory.Endpoint{URL: safetext.MaskURLPassword(url), Source: src, Peer: peer})
 }
 
 // serverName returns the server object's spelling of a name taken from a DN.
@@ -242,4 +266,13 @@ func scopeRank(s inventory.Scope) int {
 		return 1
 	}
 	return 2
+}
+
+// grow doubles s's capacity when s is full. append grows large slices by
+// a quarter at a time, which allocates five times their final size in all.
+func grow[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	return slices.Grow(s, max(cap(s), 16))
 }

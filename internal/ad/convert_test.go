@@ -197,3 +197,34 @@ func TestParseConnectionSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestReadAttrsSuffice: the conversion reads nothing but the attributes
+// the searches ask for (attrs.go) of the classes listed there: keeping
+// only those gives the same organisation.
+func TestReadAttrsSuffice(t *testing.T) {
+	entries := readContoso(t)
+	want, err := FromEntries(entries, inventory.OriginLDIF, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []Entry
+	for _, e := range entries {
+		if !isRead(&e) {
+			continue
+		}
+		k := Entry{DN: e.DN}
+		for _, a := range e.Attrs {
+			if readAttrs[strings.ToLower(a.Name)] {
+				k.Attrs = append(k.Attrs, a)
+			}
+		}
+		kept = append(kept, k)
+	}
+	if len(kept) == len(entries) {
+		t.Fatal("every entry of contoso.ldif is read: the test shows nothing")
+	}
+	got, err := FromEntries(kept, inventory.OriginLDIF, Filter{})
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("with only the attributes read: %v\n got %+v\nwant %+v", err, got, want)
+	}
+}

@@ -21,6 +21,15 @@ type Attr struct {
 type Entry struct {
 	DN    string
 	Attrs []Attr
+	// Skipped are the values of attributes exdiag reads that the reader
+	// measured and left out, too large to keep (see limits.go).
+	Skipped []Skipped
+}
+
+// Skipped is an attribute value left out of an Entry, and its size.
+type Skipped struct {
+	Attr  string
+	Bytes int64
 }
 
 // Get returns every value of the attribute name. AD attribute names are
@@ -47,9 +56,14 @@ func (e Entry) First(name string) string {
 
 // IsA reports whether the entry's objectClass holds class.
 func (e Entry) IsA(class string) bool {
-	for _, v := range e.Get("objectClass") {
-		if strings.EqualFold(v, class) {
-			return true
+	for _, a := range e.Attrs {
+		if !strings.EqualFold(a.Name, "objectClass") {
+			continue
+		}
+		for _, v := range a.Values {
+			if strings.EqualFold(v, class) {
+				return true
+			}
 		}
 	}
 	return false
@@ -117,20 +131,39 @@ func (p dnPath) server() string {
 	return ""
 }
 
-// sortKey orders DNs parent first, siblings by name, case-insensitively.
-func sortKey(dn string) string {
-	p, ok := parseDN(dn)
-	if !ok {
-		return "\xff" + strings.ToLower(dn)
+// key orders DNs parent first, siblings by name, case-insensitively.
+func (p dnPath) key() string {
+	n := 0
+	for _, r := range p {
+		n += len(r.typ) + len(r.val) + 2
 	}
 	var b strings.Builder
+	b.Grow(n)
 	for i := len(p) - 1; i >= 0; i-- {
-		b.WriteString(strings.ToLower(p[i].typ))
+		writeLower(&b, p[i].typ)
 		b.WriteByte('=')
-		b.WriteString(strings.ToLower(p[i].val))
+		writeLower(&b, p[i].val)
 		b.WriteByte(0)
 	}
 	return b.String()
+}
+
+// writeLower writes strings.ToLower(s) without making it first when s is
+// ASCII.
+func writeLower(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			b.WriteString(strings.ToLower(s))
+			return
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
 }
 
 // parsePlainDN splits a DN without escapes, quotes or multi-valued RDNs
@@ -141,9 +174,8 @@ func parsePlainDN(s string) (dnPath, bool) {
 	if s == "" || strings.ContainsAny(s, "\\\"+#;<>") {
 		return nil, false
 	}
-	parts := strings.Split(s, ",")
-	p := make(dnPath, 0, len(parts))
-	for _, part := range parts {
+	p := make(dnPath, 0, strings.Count(s, ",")+1)
+	for part := range strings.SplitSeq(s, ",") {
 		t, v, ok := strings.Cut(part, "=")
 		t, v = strings.TrimSpace(t), strings.TrimSpace(v)
 		if !ok || t == "" || strings.Contains(v, "=") {

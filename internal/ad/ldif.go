@@ -2,203 +2,214 @@ package ad
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf16"
 )
 
-const (
-	// maxLDIFBytes bounds the file read by ReadLDIF.
-	maxLDIFBytes = 512 << 20
-	// maxEntries bounds the entries one read returns, from LDAP or LDIF.
-	maxEntries = 200_000
-)
+// maxAttrName bounds an attribute's name in an LDIF file.
+const maxAttrName = 1024
 
 // ReadLDIF reads an ldifde export (ldifde -f exchange.ldf -d "CN=Microsoft
-// Exchange,CN=Services,CN=Configuration,DC=…") into entries. It accepts
-// UTF-8 with or without a byte order mark and UTF-16 with one (ldifde -u),
-// CRLF or LF line ends, comments, folded lines, base64 values and
-// "changetype: add" records.
+// Exchange,CN=Services,CN=Configuration,DC=…") into entries, every
+// attribute of every record. It accepts UTF-8 with or without a byte order
+// mark and UTF-16 with one (ldifde -u), CRLF or LF line ends, comments,
+// folded lines, base64 values and "changetype: add" records. Its result is
+// as large as the file: exdiag itself reads exports with ReadLDIFOrg.
 func ReadLDIF(r io.Reader) ([]Entry, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, maxLDIFBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read ldif: %w", err)
-	}
-	if len(raw) > maxLDIFBytes {
-		return nil, fmt.Errorf("read ldif: file larger than %d MB", maxLDIFBytes>>20)
-	}
-	p := ldifParser{}
-	for _, l := range unfold(decodeText(raw)) {
-		if err := p.line(l); err != nil {
-			return nil, fmt.Errorf("ldif line %d: %w", l.n, err)
+	l := newLDIFReader(r, nil)
+	var entries []Entry
+	for {
+		e, line, err := l.next()
+		switch {
+		case err != nil:
+			return nil, err
+		case e == nil:
+			return entries, nil
+		case len(entries) >= maxEntries:
+			return nil, fmt.Errorf("ldif line %d: more than %d entries", line, maxEntries)
 		}
+		entries = append(entries, *e)
 	}
-	p.flush()
-	return p.entries, nil
 }
 
-// decodeText turns the file into UTF-8 text, following its byte order mark.
-func decodeText(b []byte) string {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
-		return string(b[3:])
-	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
-		return utf16Text(b[2:], false)
-	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		return utf16Text(b[2:], true)
-	case len(b) >= 4 && b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0:
-		// UTF-16LE without a byte order mark: ASCII text with every other byte 0.
-		return utf16Text(b, false)
-	}
-	return string(b)
+// ldifReader reads an LDIF file one record at a time.
+type ldifReader struct {
+	lines lineReader
+	// keep says which attributes to keep, by lower-case name; nil keeps
+	// every attribute and every value whole. Values of kept attributes
+	// over maxValueBytes, and beyond maxObjectBytes for the entry, are
+	// then counted in Entry.Skipped, not stored.
+	keep    map[string]bool
+	started bool // a record or the version line was seen
+	name    []byte
+	lower   []byte
+	val     []byte
+	dec     []byte
+	strs    map[string]string // see intern
+	names   []string          // the record's attributes so far
+	vals    []pendingValue    // and their values
+	counts  []int             // scratch for finish
+	index   map[string]int    // positions in names by lower-case name, for large records
+	indexed bool              // index holds the current entry's attributes
+	size    int               // bytes kept for the current entry
 }
 
-func utf16Text(b []byte, bigEndian bool) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		if bigEndian {
-			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		} else {
-			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
-		}
-	}
-	return string(utf16.Decode(u))
+func newLDIFReader(r io.Reader, keep map[string]bool) *ldifReader {
+	return &ldifReader{lines: lineReader{r: ldifText(r)}, keep: keep}
 }
 
-// logicalLine is an unfolded line and the number of its first physical line.
-type logicalLine struct {
-	text string
-	n    int
-}
-
-// unfold joins continuation lines (RFC 2849: a line starting with one space
-// continues the previous one) and drops CRs.
-func unfold(text string) []logicalLine {
-	var out []logicalLine
-	// A value folded over many lines is joined once, not line by line:
-	// appending to a string each time would be quadratic.
-	var folded strings.Builder
-	flush := func() {
-		if folded.Len() > 0 {
-			out[len(out)-1].text = folded.String()
-			folded.Reset()
-		}
-	}
-	for i, l := range strings.Split(text, "\n") {
-		l = strings.TrimSuffix(l, "\r")
-		if strings.HasPrefix(l, " ") && len(out) > 0 && out[len(out)-1].text != "" {
-			if folded.Len() == 0 {
-				folded.WriteString(out[len(out)-1].text)
+// next returns the next record and the number of its first line, or nil
+// at the end of the file.
+func (l *ldifReader) next() (*Entry, int, error) {
+	var cur *Entry
+	first := 0
+	for {
+		n, err := l.lines.begin()
+		if err == io.EOF {
+			if cur != nil {
+				l.finish(cur)
 			}
-			folded.WriteString(l[1:])
+			return cur, first, nil
+		}
+		if err != nil {
+			return nil, n, fmt.Errorf("read ldif: %w", err)
+		}
+		p, err := l.lines.piece()
+		switch {
+		case err == errEndOfLine:
+			if cur != nil {
+				l.finish(cur)
+				return cur, first, nil
+			}
+			continue
+		case err != nil:
+			return nil, n, fmt.Errorf("read ldif: %w", err)
+		case p[0] == '#':
 			continue
 		}
-		flush()
-		out = append(out, logicalLine{l, i + 1})
-	}
-	flush()
-	return out
-}
-
-type ldifParser struct {
-	entries []Entry
-	cur     *Entry
-	started bool // a record or the version line was seen
-}
-
-func (p *ldifParser) flush() {
-	if p.cur != nil {
-		p.entries = append(p.entries, *p.cur)
-		p.cur = nil
-	}
-}
-
-func (p *ldifParser) line(l logicalLine) error {
-	switch {
-	case l.text == "":
-		p.flush()
-		return nil
-	case strings.HasPrefix(l.text, "#"):
-		return nil
-	}
-	name, value, err := attrValue(l.text)
-	if err != nil {
-		return err
-	}
-	if p.cur == nil {
-		if strings.EqualFold(name, "version") && !p.started {
-			p.started = true
-			if strings.TrimSpace(value) != "1" {
-				return fmt.Errorf("unsupported ldif version %q", value)
+		if cur == nil {
+			first = n
+		}
+		if cur, err = l.line(cur, p); err != nil {
+			var ioErr readError
+			if errors.As(err, &ioErr) {
+				return nil, n, fmt.Errorf("read ldif: %w", ioErr.error)
 			}
-			return nil
-		}
-		if !strings.EqualFold(name, "dn") {
-			return fmt.Errorf("record starts with %q, want \"dn:\"", name)
-		}
-		if len(p.entries) >= maxEntries {
-			return fmt.Errorf("more than %d entries", maxEntries)
-		}
-		p.started = true
-		p.cur = &Entry{DN: value}
-		return nil
-	}
-	switch strings.ToLower(name) {
-	case "dn":
-		return errors.New("second \"dn:\" in one record (records are separated by an empty line)")
-	case "changetype":
-		if !strings.EqualFold(strings.TrimSpace(value), "add") {
-			return fmt.Errorf("changetype %q: only exports (changetype: add) can be read", value)
-		}
-		return nil
-	case "control":
-		return nil
-	}
-	for i := range p.cur.Attrs {
-		if strings.EqualFold(p.cur.Attrs[i].Name, name) {
-			p.cur.Attrs[i].Values = append(p.cur.Attrs[i].Values, value)
-			return nil
+			return nil, n, fmt.Errorf("ldif line %d: %w", n, err)
 		}
 	}
-	p.cur.Attrs = append(p.cur.Attrs, Attr{Name: name, Values: []string{value}})
-	return nil
 }
 
-// attrValue splits "name: value", "name:: base64" and rejects "name:< url".
-// Attribute options (";binary") are dropped from the name.
-func attrValue(s string) (name, value string, err error) {
-	i := strings.IndexByte(s, ':')
-	if i <= 0 {
-		return "", "", fmt.Errorf("%q is not \"attribute: value\"", truncate(s, 40))
+// readError is a failure to read the file, as opposed to a fault in it.
+type readError struct{ error }
+
+// piece is lineReader.piece with read failures marked as such.
+func (l *ldifReader) piece() ([]byte, error) {
+	p, err := l.lines.piece()
+	if err != nil && err != errEndOfLine {
+		return nil, readError{err}
 	}
-	name, rest := s[:i], s[i+1:]
-	if j := strings.IndexByte(name, ';'); j > 0 {
-		name = name[:j]
+	return p, err
+}
+
+// line reads one "name: value", "name:: base64" line (options such as
+// ";binary" dropped from the name) into the record; it refuses "name:< url".
+func (l *ldifReader) line(cur *Entry, p []byte) (*Entry, error) {
+	rest, err := l.attrName(p)
+	if err != nil {
+		return cur, err
 	}
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
-			return "", "", fmt.Errorf("invalid attribute name %q", truncate(name, 40))
+	name := l.name
+	for len(rest) == 0 {
+		if rest, err = l.piece(); err == errEndOfLine {
+			break
+		} else if err != nil {
+			return cur, err
 		}
+	}
+	base64Value := len(rest) > 0 && rest[0] == ':'
+	if len(rest) > 0 && rest[0] == '<' {
+		return cur, fmt.Errorf("attribute %s: values read from URLs (\":<\") are not supported", name)
+	}
+	if base64Value {
+		rest = rest[1:]
+	}
+	structural := cur == nil || equalFold(name, "dn") || equalFold(name, "changetype")
+	keep, limit := true, -1
+	if l.keep != nil {
+		limit = int(valueLimit(string(l.lowerName())))
+		keep = structural || l.keep[string(l.lowerName())]
+	}
+	v, size, kept, err := l.value(rest, base64Value, keep, limit)
+	if err != nil {
+		return cur, err
 	}
 	switch {
-	case strings.HasPrefix(rest, ":"):
-		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(rest[1:]))
-		if err != nil {
-			return "", "", fmt.Errorf("attribute %s: invalid base64 value: %w", name, err)
+	case cur == nil && equalFold(name, "version") && !l.started:
+		l.started = true
+		if s := strings.TrimSpace(string(v)); s != "1" {
+			return cur, fmt.Errorf("unsupported ldif version %q", s)
 		}
-		return name, string(b), nil
-	case strings.HasPrefix(rest, "<"):
-		return "", "", fmt.Errorf("attribute %s: values read from URLs (\":<\") are not supported", name)
+		return cur, nil
+	case cur == nil && !equalFold(name, "dn"):
+		return cur, fmt.Errorf("record starts with %q, want \"dn:\"", name)
+	case cur == nil:
+		l.started = true
+		l.size, l.indexed = 0, false
+		l.names, l.vals = l.names[:0], l.vals[:0]
+		clear(l.index)
+		cur = &Entry{DN: string(v)}
+		if !kept {
+			cur.Skipped = append(cur.Skipped, Skipped{Attr: "dn", Bytes: size})
+		}
+		return cur, nil
+	case equalFold(name, "dn"):
+		return cur, errors.New("second \"dn:\" in one record (records are separated by an empty line)")
+	case equalFold(name, "changetype"):
+		if s := strings.TrimSpace(string(v)); !strings.EqualFold(s, "add") {
+			return cur, fmt.Errorf("changetype %q: only exports (changetype: add) can be read", s)
+		}
+		return cur, nil
+	case equalFold(name, "control") || !keep:
+		return cur, nil
 	}
-	return name, strings.TrimLeft(rest, " "), nil
+	l.add(cur, v, size, kept)
+	return cur, nil
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+// attrName reads the attribute's name into l.name and returns what follows
+// the colon in the current piece.
+func (l *ldifReader) attrName(p []byte) ([]byte, error) {
+	l.name = l.name[:0]
+	for {
+		if i := bytes.IndexByte(p, ':'); i >= 0 {
+			l.name = append(l.name, p[:min(i, maxAttrName+1)]...)
+			p = p[i+1:]
+			break
+		}
+		if len(l.name)+len(p) > maxAttrName {
+			return nil, fmt.Errorf("invalid attribute name %q", truncate(string(append(l.name, p[:min(len(p), 41)]...)), 40))
+		}
+		l.name = append(l.name, p...)
+		var err error
+		if p, err = l.piece(); err == errEndOfLine {
+			return nil, fmt.Errorf("%q is not \"attribute: value\"", truncate(string(l.name), 40))
+		} else if err != nil {
+			return nil, err
+		}
 	}
-	return s[:n] + "…"
+	if len(l.name) == 0 {
+		return nil, fmt.Errorf("%q is not \"attribute: value\"", truncate(":"+string(p[:min(len(p), 40)]), 40))
+	}
+	if j := bytes.IndexByte(l.name, ';'); j > 0 {
+		l.name = l.name[:j]
+	}
+	for _, c := range l.name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') || len(l.name) > maxAttrName {
+			return nil, fmt.Errorf("invalid attribute name %q", truncate(string(l.name), 40))
+		}
+	}
+	return p, nil
 }

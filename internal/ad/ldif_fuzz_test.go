@@ -14,17 +14,29 @@ import (
 // FuzzReadLDIF: any file given to --ldif is read or refused, never a
 // panic; what is read is bounded by the input, survives being written out
 // and read again unchanged, and an entry whose DN cannot be used is
-// reported by FromEntries, never used.
+// reported by FromEntries, never used. The streaming reader exdiag uses,
+// ReadLDIFOrg, gives the same organisation as FromEntries over every
+// entry, whenever that reads one.
 func FuzzReadLDIF(f *testing.F) {
 	f.Add([]byte("version: 1\n\ndn: CN=EX01,CN=Servers,CN=AG,CN=Administrative Groups,CN=Org,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=x\nobjectClass: top\nobjectClass: msExchExchangeServer\nserialNumber: Version 15.2 (Build 31748.24)\n\n"))
 	f.Add([]byte("dn:: Q049RVgwMSxEQz14\nmsExchInternalHostName:: aHR0cHM6Ly9leDAxLngvb3dhG1szMW0=\n cont\n# comment\n\ndn: CN=a\\,b,DC=x\nchangetype: add\n\n"))
 	f.Add([]byte("\xff\xfed\x00n\x00:\x00 \x00C\x00N\x00=\x00x\x00\n\x00"))
 	f.Add([]byte("dn:\n\ndn: CN=x\nattr;binary:< file:///etc/passwd\n"))
 	f.Add([]byte("dn: CN=x\n" + strings.Repeat(" folded\n", 50) + "a: b\na: c\nA: d\n"))
+	// Objects exdiag does not read, under CN=Microsoft Exchange and
+	// before the organisation in DN order; an SCP without the keywords;
+	// folds inside names, after the colon and around a CR.
+	f.Add([]byte("dn: CN=AG,CN=Administrative Groups,cn=org,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=x\nobjectClass: msExchAdminGroup\n\n" +
+		"dn: CN=Org,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=x\nobjectClass: msExchOrganizationContainer\n\n" +
+		"dn: CN=a,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=x\nobjectClass: serviceConnectionPoint\nkeywords: other\n\n" +
+		"dn: CN=EWS,CN=HTTP,CN=Protocols,CN=EX1,CN=Servers,CN=AG,CN=Administrative Groups,CN=Org,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=x\r\n" +
+		"objectCl\r\n ass: msExchVirtualDirectory\r\nobjectClass:\r\n  msExchWebServicesVirtualDirectory\r\nmsExchInternalHostName:: aHR0c\r\n HM6Ly9leDEueC9FV1M=\r\n" +
+		"msExchExternalHostName: https://a\r\r\n b/\rc\r\n"))
+	f.Add(toUTF16LE("version: 1\n\ndn: CN=Org,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=x\nobjectClass: msExchOrganizationContainer\ncn: \U0001F600 \xed\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > 16<<10 {
-			// Unfolding costs time quadratic in the continuation lines of
-			// one value (reported); bigger inputs only slow the fuzzer down.
+		if len(data) > maxValueBytes {
+			// Smaller than one value may be, so that both readers keep
+			// every value they read.
 			return
 		}
 		entries, err := ReadLDIF(bytes.NewReader(data))
@@ -39,7 +51,7 @@ func FuzzReadLDIF(f *testing.F) {
 		}
 		again, err := ReadLDIF(strings.NewReader(writeLDIF(entries)))
 		if err != nil || !reflect.DeepEqual(again, entries) {
-			t.Fatalf("written out and read again: %v\n got %q\nwant %q", err, again, entries)
+			t.Fatalf("written out and read again: %v\n got %+v\nwant %+v", err, again, entries)
 		}
 		unusable := 0
 		for _, e := range entries {
@@ -53,6 +65,10 @@ func FuzzReadLDIF(f *testing.F) {
 			}
 		}
 		org, err := FromEntries(entries, inventory.OriginLDIF, Filter{})
+		streamed, st, serr := ReadLDIFOrg(bytes.NewReader(data), Filter{})
+		if (err == nil) != (serr == nil) || err == nil && !reflect.DeepEqual(streamed, org) || st.Entries != len(entries) {
+			t.Fatalf("ReadLDIFOrg: %v, %d entries\n%+v\nFromEntries(ReadLDIF): %v, %d entries\n%+v", serr, st.Entries, streamed, err, len(entries), org)
+		}
 		if err != nil {
 			return
 		}

@@ -37,7 +37,7 @@ func TestReadLDIF(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("got  %q\nwant %q", got, tc.want)
+				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
 		})
 	}

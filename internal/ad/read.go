@@ -31,37 +31,40 @@ type query struct {
 }
 
 var queries = []query{
-	{what: "Exchange servers", filter: "(objectClass=msExchExchangeServer)",
-		attrs: []string{"objectClass", "cn", "serialNumber", "versionNumber", "msExchCurrentServerRoles", "networkAddress", "msExchServerSite"}},
-	{what: "virtual directories", filter: "(&(objectClass=msExchVirtualDirectory)(!(objectClass=container)))",
-		attrs: []string{"objectClass", "cn", "msExchInternalHostName", "msExchExternalHostName", "msExchInternalAuthenticationMethods", "msExchExternalAuthenticationMethods", "msExchRpcHttpFlags", "msExchMetabasePath"}},
+	{what: "Exchange servers", filter: "(objectClass=msExchExchangeServer)", attrs: serverAttrs},
+	{what: "virtual directories", filter: "(&(objectClass=msExchVirtualDirectory)(!(objectClass=container)))", attrs: vdirAttrs},
 	{what: "Autodiscover SCPs", inConfigNC: true,
 		filter: "(&(objectClass=serviceConnectionPoint)(|(keywords=" + scpPointerKeyword + ")(keywords=" + scpURLKeyword + ")))",
-		attrs:  []string{"objectClass", "cn", "keywords", "serviceBindingInformation", "serviceDNSName", "serviceClassName"}},
-	{what: "POP3, IMAP4 and SMTP settings", filter: "(|(objectClass=protocolCfgPOPServer)(objectClass=protocolCfgIMAPServer)(objectClass=msExchSmtpReceiveConnector))",
-		attrs: []string{"objectClass", "cn", "msExchPopImapX509CertificateName", "msExchPOPIMAPExternalConnectionSettings", "msExchPOPIMAPInternalConnectionSettings",
-			"msExchSecureBindings", "msExchServerBindings", "msExchSMTPReceiveConnectorFQDN", "msExchSmtpReceiveBindings", "msExchSmtpTLSCertificate", "msExchSmtpReceiveEnabled", "msExchSmtpReceiveRole"}},
+		attrs:  scpAttrs},
+	{what: "POP3, IMAP4 and SMTP settings", filter: "(|(objectClass=protocolCfgPOPServer)(objectClass=protocolCfgIMAPServer)(objectClass=msExchSmtpReceiveConnector))", attrs: mailAttrs},
+	{what: "Outlook providers and accepted domains", filter: "(|(objectClass=msExchAutoDiscoverConfig)(objectClass=msExchAcceptedDomain))", attrs: providerAttrs},
 	// An enterprise CA publishes its CRLs here for ldap:/// distribution points.
 	{what: "certificate revocation lists", inConfigNC: true, under: "CN=Public Key Services,CN=Services,",
-		filter: "(objectClass=cRLDistributionPoint)", attrs: []string{"objectClass", "cn", "certificateRevocationList"}},
-	{what: "Outlook providers and accepted domains", filter: "(|(objectClass=msExchAutoDiscoverConfig)(objectClass=msExchAcceptedDomain))",
-		attrs: []string{"objectClass", "cn", "msExchAutoDiscoverCertPrincipalName", "msExchAutoDiscoverServer", "msExchAutoDiscoverTTL", "msExchAutoDiscoverFlags",
-			"msExchAcceptedDomainName", "msExchAcceptedDomainFlags"}},
+		filter: "(objectClass=cRLDistributionPoint)", attrs: crlAttrs},
 }
+
+// readTimeouts bounds the searches of one read, all pages of all of them,
+// to this many --timeout: a DC that answers every page just in time cannot
+// keep exdiag waiting for hours.
+const readTimeouts = 10
 
 // Read connects to a domain controller, binds, and reads the Exchange
 // organisation with a fixed number of paged searches. It never writes.
 func Read(ctx context.Context, o ConnectOptions, f Filter) (*inventory.Org, Stats, error) {
 	start := time.Now()
 	var st Stats
-	s, err := open(ctx, o)
+	s, root, err := open(ctx, o)
 	if err != nil {
 		st.Duration = time.Since(start)
 		return nil, st, err
 	}
 	defer s.close()
 	st.DC = s.target.addr()
-	org, err := discover(ctx, newSearcher(s.conn, o.timeout(), &st), s.target, f)
+	st.Searches, st.Pages = 1, 1 // the RootDSE, read by reach
+	dctx, cancel := context.WithTimeout(ctx, readTimeouts*o.timeout())
+	defer cancel()
+	defer context.AfterFunc(dctx, func() { s.conn.Close() })()
+	org, err := discover(dctx, newSearcher(s, o.timeout(), &st), root, f)
 	if err != nil {
 		err = s.explain(err)
 	}
@@ -69,25 +72,23 @@ func Read(ctx context.Context, o ConnectOptions, f Filter) (*inventory.Org, Stat
 	return org, st, err
 }
 
-func discover(ctx context.Context, s *searcher, dc target, f Filter) (*inventory.Org, error) {
+func discover(ctx context.Context, s *searcher, root Entry, f Filter) (*inventory.Org, error) {
 	fail := func(op string, err error) error {
-		if ctx.Err() != nil {
-			return &Error{Op: op, Err: ctx.Err(), Hint: "the DC did not finish in time: raise --timeout, or try another DC with --ldap-url"}
+		var tooLarge *messageTooLarge
+		switch {
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			return &Error{Op: op, Err: ctx.Err(), Hint: fmt.Sprintf("the DC did not finish within %d × --timeout: raise --timeout, or try another DC with --ldap-url", readTimeouts)}
+		case ctx.Err() != nil:
+			return &Error{Op: op, Err: ctx.Err()}
+		case errors.As(err, &tooLarge), errors.Is(err, errMalformed), errors.Is(err, errTooMuchData):
+			return &Error{Op: op, Err: err, Hint: "no domain controller answers this way: check that --ldap-url names one, or try another DC"}
 		}
 		return failure(op, err, ldapHint)
 	}
-	root, err := s.base("", []string{"configurationNamingContext", "defaultNamingContext", "rootDomainNamingContext", "dnsHostName"})
-	if err != nil {
-		return nil, fail("read the RootDSE of "+dc.addr(), err)
-	}
 	configNC := root.First("configurationNamingContext")
-	if configNC == "" {
-		return nil, &Error{Op: "read the RootDSE of " + dc.addr(), Err: errors.New("no configurationNamingContext"),
-			Hint: "this is not an Active Directory domain controller: give a DC in --ldap-url"}
-	}
 	exchange := "CN=Microsoft Exchange,CN=Services," + configNC
 	op := "read the Exchange organization under " + exchange
-	all, err := s.search(ctx, exchange, ldap.ScopeSingleLevel, "(objectClass=msExchOrganizationContainer)", []string{"objectClass", "cn"})
+	all, err := s.search(ctx, exchange, ldap.ScopeSingleLevel, "(objectClass=msExchOrganizationContainer)", orgAttrs)
 	switch {
 	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject):
 		return nil, &Error{Op: op, Err: errors.New("the Exchange container does not exist"),

@@ -3,6 +3,7 @@ package ad
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
@@ -16,20 +17,26 @@ const (
 	maxPages = 10_000
 )
 
-// searcher runs bounded searches on one connection and counts them.
+// errTooMuchData: the DC sent more than maxKeptBytes of what exdiag reads.
+var errTooMuchData = fmt.Errorf("the DC sent more than %d MB of Exchange configuration: stopped", maxKeptBytes>>20)
+
+// searcher runs bounded searches on one connection and counts them. It
+// keeps each entry as it arrives, and of it only the attributes asked for.
 type searcher struct {
 	conn      *ldap.Conn
+	guard     *guardConn
 	timeLimit int // seconds, sent to the server
 	stats     *Stats
+	kept      int64 // bytes kept, over all searches
 }
 
-func newSearcher(conn *ldap.Conn, timeout time.Duration, stats *Stats) *searcher {
-	return &searcher{conn: conn, timeLimit: max(1, int(timeout/time.Second)), stats: stats}
+func newSearcher(s *session, timeout time.Duration, stats *Stats) *searcher {
+	return &searcher{conn: s.conn, guard: s.guard, timeLimit: max(1, int(timeout/time.Second)), stats: stats}
 }
 
 // search runs one RFC 2696 paged search. It does not use go-ldap's
 // SearchWithPaging, which neither counts pages nor stops a server that
-// hands back the same cookie forever.
+// hands back the same cookie forever, and keeps every page whole.
 func (s *searcher) search(ctx context.Context, base string, scope int, filter string, attrs []string) ([]Entry, error) {
 	s.stats.Searches++
 	paging := ldap.NewControlPaging(pageSize)
@@ -40,24 +47,12 @@ func (s *searcher) search(ctx context.Context, base string, scope int, filter st
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		res, err := s.conn.Search(req)
 		s.stats.Pages++
-		if res != nil {
-			for _, e := range res.Entries {
-				out = append(out, fromLDAP(e))
-			}
-			s.stats.Entries += len(res.Entries)
-		}
-		if s.stats.Entries > maxEntries {
-			return out, fmt.Errorf("more than %d entries in all: stopped", maxEntries)
-		}
+		controls, err := s.page(ctx, req, &out)
 		if err != nil {
-			if ctx.Err() != nil {
-				return out, ctx.Err()
-			}
 			return out, err
 		}
-		c, _ := ldap.FindControl(res.Controls, ldap.ControlTypePaging).(*ldap.ControlPaging)
+		c, _ := ldap.FindControl(controls, ldap.ControlTypePaging).(*ldap.ControlPaging)
 		if c == nil || len(c.Cookie) == 0 {
 			return out, nil
 		}
@@ -69,25 +64,99 @@ func (s *searcher) search(ctx context.Context, base string, scope int, filter st
 	}
 }
 
+// page sends one request and keeps its entries as they arrive; it returns
+// the controls of the answer's end.
+func (s *searcher) page(ctx context.Context, req *ldap.SearchRequest, out *[]Entry) ([]ldap.Control, error) {
+	s.guard.reset()
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	res := s.conn.SearchAsync(pctx, req, 0)
+	for res.Next() {
+		if e := res.Entry(); e != nil {
+			entry, err := s.keep(e, req.Attributes)
+			if err != nil {
+				return nil, err
+			}
+			*out = append(*out, entry)
+		}
+	}
+	switch {
+	case res.Err() != nil:
+		return nil, s.cause(res.Err())
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	}
+	return res.Controls(), nil
+}
+
+// keep converts an entry, counts it against the limits and takes what
+// the guard left out of it.
+func (s *searcher) keep(e *ldap.Entry, asked []string) (Entry, error) {
+	s.stats.Entries++
+	if s.stats.Entries > maxEntries {
+		return Entry{}, fmt.Errorf("more than %d entries in all: stopped", maxEntries)
+	}
+	out := Entry{DN: e.DN, Skipped: s.guard.take(e.DN)}
+	size := int64(len(e.DN) + 64)
+	for _, a := range e.Attributes {
+		if !askedFor(asked, a.Name) {
+			continue
+		}
+		kept := Attr{Name: a.Name}
+		for _, v := range a.Values {
+			if int64(len(v)) > valueLimit(a.Name) {
+				out.Skipped = addSkipped(out.Skipped, Skipped{Attr: a.Name, Bytes: int64(len(v))})
+				continue
+			}
+			kept.Values = append(kept.Values, v)
+			size += int64(len(v) + 16)
+		}
+		out.Attrs = append(out.Attrs, kept)
+		size += int64(len(a.Name) + 40)
+	}
+	if s.kept += size; s.kept > maxKeptBytes {
+		return Entry{}, errTooMuchData
+	}
+	return out, nil
+}
+
 // base reads one object without paging (the RootDSE).
 func (s *searcher) base(dn string, attrs []string) (Entry, error) {
 	s.stats.Searches++
 	s.stats.Pages++
+	s.guard.reset()
 	req := ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, s.timeLimit, false, "(objectClass=*)", attrs, nil)
 	res, err := s.conn.Search(req)
 	if err != nil {
-		return Entry{}, err
+		return Entry{}, s.cause(err)
 	}
 	if len(res.Entries) == 0 {
 		return Entry{DN: dn}, nil
 	}
-	return fromLDAP(res.Entries[0]), nil
+	return s.keep(res.Entries[0], attrs)
 }
 
-func fromLDAP(e *ldap.Entry) Entry {
-	out := Entry{DN: e.DN, Attrs: make([]Attr, 0, len(e.Attributes))}
-	for _, a := range e.Attributes {
-		out.Attrs = append(out.Attrs, Attr{Name: a.Name, Values: a.Values})
+// cause is the guard's reason when it ended the connection, else err.
+func (s *searcher) cause(err error) error {
+	if g := s.guard.failure(); g != nil {
+		return g
 	}
-	return out
+	return err
+}
+
+// askedFor reports whether name, without options (";range=…"), is one
+// of asked.
+func askedFor(asked []string, name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] == ';' {
+			name = name[:i]
+			break
+		}
+	}
+	for _, a := range asked {
+		if strings.EqualFold(a, name) {
+			return true
+		}
+	}
+	return false
 }

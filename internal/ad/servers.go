@@ -15,11 +15,11 @@ var errNoOrg = errors.New("no Exchange organization (msExchOrganizationContainer
 // findOrg names the organisation and the configuration naming context,
 // from the msExchOrganizationContainer or, failing that, from any DN below
 // CN=Microsoft Exchange,CN=Services.
-func (c *converter) findOrg(entries []Entry) error {
+func (c *converter) findOrg(objs []object) error {
 	var orgs []string
-	for _, e := range entries {
-		p, ok := parseDN(e.DN)
-		if !ok {
+	for _, o := range objs {
+		p, e := o.path, o.e
+		if p == nil {
 			continue
 		}
 		i := p.index("Microsoft Exchange")

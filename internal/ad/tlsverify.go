@@ -59,6 +59,7 @@ func (v *tlsVerifier) tlsFailure(op string, err error) *Error {
 	var host x509.HostnameError
 	var unknown x509.UnknownAuthorityError
 	var invalid x509.CertificateInvalidError
+	var record tls.RecordHeaderError
 	switch {
 	case errors.As(err, &host):
 		return &Error{Op: op, Err: fmt.Errorf("the DC's certificate is for %s, not %s", certNames(v.leaf), v.host),
@@ -71,7 +72,9 @@ func (v *tlsVerifier) tlsFailure(op string, err error) *Error {
 			Hint: "renew the domain controller's certificate (autoenrollment: certutil -pulse on the DC)"}
 	case v.err != nil:
 		return &Error{Op: op, Err: err, Hint: "the DC's certificate cannot be used for " + v.host}
-	case strings.Contains(err.Error(), "first record does not look like a TLS handshake"):
+	// go-ldap's StartTLS keeps only the text of crypto/tls's error (its own,
+	// the same in every language); LDAPS keeps the value.
+	case errors.As(err, &record), strings.Contains(err.Error(), "first record does not look like a TLS handshake"):
 		return &Error{Op: op, Err: err, Hint: "that port does not speak TLS: use ldap:// for 389 (StartTLS) and ldaps:// for 636"}
 	}
 	return failure(op, err, ldapHint)

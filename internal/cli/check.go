@@ -174,7 +174,7 @@ func (o *CheckOptions) validate() error {
 		// A typo on the command line is the user's to fix, not a finding:
 		// CI must tell it from a broken certificate.
 		if _, err := probe.ParseTarget(u); err != nil {
-			return usageErrorf(urlHint, "%q is not a URL exdiag can check: %s", u, strings.TrimPrefix(err.Error(), probe.ErrBadURL.Error()+": "))
+			return usageErrorf(urlHint, "%q is not a URL exdiag can check: %s", safetext.MaskURLPassword(u), strings.TrimPrefix(err.Error(), probe.ErrBadURL.Error()+": "))
 		}
 	}
 	if o.TargetHost != "" && (!safetext.HostName(o.TargetHost) || !strings.Contains(o.TargetHost, ".")) {
@@ -253,7 +253,7 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	var org *inventory.Org
 	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
 	for _, u := range o.URLs {
-		endpoints = append(endpoints, inventory.Endpoint{URL: u, Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
+		endpoints = append(endpoints, inventory.Endpoint{URL: safetext.MaskURLPassword(u), Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
 	}
 	if len(o.URLs) == 0 {
 		cfg.Progress("reading the directory", 0, 0)
@@ -289,6 +289,9 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	st.phaseTime("dns", obs.Stats.DNSTime, "lookups", obs.Stats.DNSLookups)
 	st.phaseTime("tls", obs.Stats.TLSTime, "handshakes", obs.Stats.Handshakes)
 	st.phaseTime("revocation", obs.Stats.FetchTime, "fetches", obs.Stats.Fetches)
+	if obs.Local != nil && ctx.Err() == nil {
+		return runError(obs.Local, localHint(obs.Local))
+	}
 	if obs.Stats.DNSLookups > 0 && obs.Stats.DNSAnswers == 0 && ctx.Err() == nil {
 		// Every host would look missing: judging would blame the URLs for
 		// the DNS server.

@@ -56,15 +56,15 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 			return nil, ad.Stats{}, runError(fmt.Errorf("read --ldif: %w", err), `export the configuration with: ldifde -f exchange.ldf -d "CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=com"`)
 		}
 		defer f.Close()
-		entries, err := ad.ReadLDIF(bufio.NewReader(f))
-		if err != nil {
-			return nil, ad.Stats{}, runError(fmt.Errorf("--ldif %s: %w", d.LDIF, err), "give the file ldifde wrote, unedited")
+		org, stats, err := ad.ReadLDIFOrg(f, filter)
+		var ae *ad.Error
+		switch {
+		case errors.As(err, &ae):
+			return nil, stats, directoryError(err)
+		case err != nil:
+			return nil, stats, runError(fmt.Errorf("--ldif %s: %w", d.LDIF, err), "give the file ldifde wrote, unedited")
 		}
-		org, err := ad.FromEntries(entries, inventory.OriginLDIF, filter)
-		if err != nil {
-			return nil, ad.Stats{}, directoryError(err)
-		}
-		return org, ad.Stats{Entries: len(entries)}, nil
+		return org, stats, nil
 	}
 	auth, _ := ad.ParseAuth(d.Auth)
 	co := ad.ConnectOptions{
@@ -77,8 +77,15 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 		return nil, ad.Stats{}, err
 	}
 	co.Password = pw
+	// A DC or proxy may quote the password back in an error: it is removed
+	// from all output from here on.
+	o.IO.Redact(pw)
 	if o.IO.StdinTTY() || o.IO.StderrTTY() {
-		co.PasswordPrompt = o.progress.Prompting(o.IO.ReadPassword)
+		co.PasswordPrompt = o.progress.Prompting(func(prompt string) (string, error) {
+			pw, err := o.IO.ReadPassword(prompt)
+			o.IO.Redact(pw)
+			return pw, err
+		})
 	}
 	org, stats, err := ad.Read(ctx, co, filter)
 	if err != nil {

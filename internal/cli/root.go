@@ -33,6 +33,7 @@ func Main() int {
 
 // Run executes one exdiag command line against f and returns the exit code.
 func Run(ctx context.Context, f *Factory, args []string) int {
+	defer f.IO.Flush()
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	_, err := root.ExecuteContextC(ctx)

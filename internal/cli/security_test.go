@@ -59,6 +59,12 @@ func allFormats() []string {
 // use it. It fails the test if exdiag wrote to it.
 func canaryDC(t *testing.T, l *lab.Lab) []string {
 	t.Helper()
+	return canaryDCWith(t, l, nil)
+}
+
+// canaryDCWith is canaryDC with the DC's spec changed by mod.
+func canaryDCWith(t *testing.T, l *lab.Lab, mod func(*lab.LDAPSpec)) []string {
+	t.Helper()
 	o := l.Scenario.Org
 	le, err := o.LDAPEntries()
 	if err != nil {
@@ -68,11 +74,15 @@ func canaryDC(t *testing.T, l *lab.Lab) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := lab.StartLDAP(lab.LDAPSpec{
+	spec := lab.LDAPSpec{
 		Entries: le, ConfigNC: o.ConfigNC(), DefaultNC: o.DefaultNC(), DNSHostName: "dc01." + o.Domain,
 		Users: map[string]string{lab.LabUser: canaryPassword}, RequireTLSForBind: true,
 		TLS: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-	})
+	}
+	if mod != nil {
+		mod(&spec)
+	}
+	srv, err := lab.StartLDAP(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,6 +348,32 @@ func TestDirectoryValuesCannotRewriteTheTerminal(t *testing.T) {
 				if strings.ContainsAny(fx.Command, "\x1b\a\u009b\r\n") {
 					t.Errorf("%s: a fix command holds a control character: %q", f.Code, fx.Command)
 				}
+			}
+		}
+	}
+}
+
+// A DC (or a proxy in front of it) that quotes the refused password in its
+// error cannot make exdiag print it: in no format, on no stream, in no
+// escaped form (JSON, XML, HTML, Markdown, the escapes of unsafe text).
+func TestEchoedPasswordIsRedacted(t *testing.T) {
+	l, err := lab.Start("kb940726")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	args := canaryDCWith(t, l, func(s *lab.LDAPSpec) { s.EchoPassword = true })
+	const pw = `Wr0ng"<pa&ss>'\\x`
+	forms := []string{pw, `Wr0ng\"\u003cpa\u0026ss\u003e'\\\\x`, `Wr0ng&#34;&lt;pa&amp;ss&gt;&#39;\\x`, `pa&ss`, `Wr0ng`}
+	for _, format := range allFormats() {
+		res := runWith(pw+"\n", nil, append([]string{"check", "--format", format}, args...)...)
+		out := res.stdout + res.stderr
+		if !strings.Contains(out, "[redacted]") {
+			t.Errorf("%s: the DC's echo of the password is not shown redacted:\n%s", format, out)
+		}
+		for _, f := range forms {
+			if strings.Contains(out, f) {
+				t.Errorf("%s: the password appears as %q:\n%s", format, f, out)
 			}
 		}
 	}

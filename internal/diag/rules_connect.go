@@ -144,6 +144,9 @@ func answeredBy(r *probe.DNSResult, servers string) string {
 
 // connError reports a connection or handshake that yielded no certificate.
 func (j *judge) connError(eo probe.EndpointObservation, hs *probe.Handshake) {
+	if hs.Err.Kind == probe.ErrLocal {
+		return // this machine's fault, not the server's: the run fails instead (probe.Observations.Local)
+	}
 	addr := hs.Key.Address
 	f := Finding{Host: eo.Target.Host, Address: addr, Severity: Error, Cause: string(hs.Err.Kind)}
 	switch k := hs.Err.Kind; {

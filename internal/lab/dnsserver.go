@@ -100,11 +100,22 @@ func (d *DNSServer) serve(w dns.ResponseWriter, q *dns.Msg) {
 	m.SetReply(q)
 	m.Authoritative = true
 	m.RecursionAvailable = q.RecursionDesired
-	if _, udp := w.LocalAddr().(*net.UDPAddr); udp && d.truncateUDP {
+	_, udp := w.LocalAddr().(*net.UDPAddr)
+	if udp && d.truncateUDP {
 		m.Truncated = true
 	} else {
 		question := q.Question[0]
 		m.Answer, m.Ns, m.Rcode = d.zone.lookup(question.Name, question.Qtype)
+		if udp {
+			// RFC 1035 section 4.2.1, RFC 6891 section 6.2.5: over UDP an
+			// answer fits the client's buffer (512 bytes without EDNS) or is
+			// truncated, so that the client asks again over TCP.
+			size := dns.MinMsgSize
+			if opt := q.IsEdns0(); opt != nil {
+				size = max(size, int(opt.UDPSize()))
+			}
+			m.Truncate(size)
+		}
 	}
 	// Counted before the reply leaves, so a client that has its answer
 	// always sees the count include it.

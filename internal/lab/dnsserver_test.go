@@ -164,3 +164,24 @@ func TestDNSCloseIsIdempotentAndEndsEveryGoroutine(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// An answer larger than 512 bytes is truncated over UDP, as a real server
+// does, and whole over TCP.
+func TestDNSTruncatesLargeUDPAnswers(t *testing.T) {
+	var records []string
+	for i := range 40 {
+		records = append(records, fmt.Sprintf("_ldap._tcp.dc._msdcs.contoso.com. 600 IN SRV 0 100 389 dc%02d.contoso.com.", i))
+	}
+	d := startDNSForTest(t, DNSSpec{Records: records})
+	udp := queryForTest(t, d, "udp", "_ldap._tcp.dc._msdcs.contoso.com.", dns.TypeSRV)
+	if !udp.Truncated || len(udp.Answer) >= 40 {
+		t.Errorf("udp: truncated %v with %d answers, want truncated", udp.Truncated, len(udp.Answer))
+	}
+	udp.Compress = true
+	if b, _ := udp.Pack(); len(b) > dns.MinMsgSize {
+		t.Errorf("udp answer of %d bytes, over %d", len(b), dns.MinMsgSize)
+	}
+	if tcp := queryForTest(t, d, "tcp", "_ldap._tcp.dc._msdcs.contoso.com.", dns.TypeSRV); tcp.Truncated || len(tcp.Answer) != 40 {
+		t.Errorf("tcp: truncated %v with %d answers, want all 40", tcp.Truncated, len(tcp.Answer))
+	}
+}

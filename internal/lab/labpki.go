@@ -31,6 +31,8 @@ type PKI struct {
 	serverKey crypto.Signer
 	// wrongKey is a key no lab certificate belongs to.
 	wrongKey crypto.Signer
+	// weakKey is an RSA-1024 key, for the hostile weak-key case.
+	weakKey crypto.Signer
 }
 
 // Where the lab CA publishes, as an enterprise CA with an HTTP
@@ -76,7 +78,11 @@ func NewPKI() (*PKI, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &PKI{Root: rootCA, Issuing: issuingCA, Issuing2: issuing2CA, serverKey: server, wrongKey: root}, nil
+	weak, err := loadKey("weak1024")
+	if err != nil {
+		return nil, err
+	}
+	return &PKI{Root: rootCA, Issuing: issuingCA, Issuing2: issuing2CA, serverKey: server, wrongKey: root, weakKey: weak}, nil
 }
 
 // Leaf issues a server certificate from the issuing CA, valid from

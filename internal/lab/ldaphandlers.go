@@ -58,6 +58,8 @@ func (l *ldapListener) bind(w *gldap.ResponseWriter, r *gldap.Request) {
 		l.srv.mu.Lock()
 		l.srv.binds = append(l.srv.binds, m.UserName)
 		l.srv.mu.Unlock()
+	case spec.EchoPassword:
+		resp.SetDiagnosticMessage(fmt.Sprintf("bind refused for %s with password %s (%q)", m.UserName, pw, pw))
 	default:
 		resp.SetDiagnosticMessage(msgInvalidCredentials)
 	}

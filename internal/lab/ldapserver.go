@@ -68,6 +68,10 @@ type LDAPSpec struct {
 	// on both listeners, checking NTLMv2 responses against Users'
 	// passwords; see ldapsicily.go.
 	NTLM bool
+	// EchoPassword quotes the password of a refused simple bind in the
+	// diagnostic message, as some LDAP proxies and appliances do: exdiag
+	// must never print it.
+	EchoPassword bool
 }
 
 // LDAPServer is a running lab domain controller. It refuses and records

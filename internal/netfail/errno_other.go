@@ -15,4 +15,11 @@ var errnoKinds = map[syscall.Errno]Kind{
 	syscall.ENETDOWN:     Unreachable,
 	syscall.EHOSTDOWN:    Unreachable,
 	syscall.ETIMEDOUT:    Timeout,
+	// The process or the system is out of file descriptors, socket buffers
+	// or memory, or out of local ports for a new connection.
+	syscall.EMFILE:        Local,
+	syscall.ENFILE:        Local,
+	syscall.ENOBUFS:       Local,
+	syscall.ENOMEM:        Local,
+	syscall.EADDRNOTAVAIL: Local,
 }

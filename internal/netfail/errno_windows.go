@@ -27,4 +27,10 @@ var errnoKinds = map[syscall.Errno]Kind{
 	windows.ERROR_NETWORK_UNREACHABLE: Unreachable,
 	windows.WSAETIMEDOUT:              Timeout,
 	windows.ERROR_SEM_TIMEOUT:         Timeout,
+	// Out of sockets (WSAEMFILE, 10024), buffer space, which is also how
+	// Windows reports running out of ephemeral ports (WSAENOBUFS, 10055),
+	// or local addresses (WSAEADDRNOTAVAIL, 10049).
+	windows.WSAEMFILE:        Local,
+	windows.WSAENOBUFS:       Local,
+	windows.WSAEADDRNOTAVAIL: Local,
 }

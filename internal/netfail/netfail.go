@@ -29,6 +29,9 @@ const (
 	Unreachable Kind = "unreachable"
 	// Timeout: a deadline passed, or the operating system gave up waiting.
 	Timeout Kind = "timeout"
+	// Local: this machine ran out of something a connection needs (file
+	// descriptors, socket buffers, local ports). No server is at fault.
+	Local Kind = "local"
 )
 
 // Of classifies err. A timeout wins over everything else it wraps, so that
@@ -59,6 +62,9 @@ func IsRefused(err error) bool { return Of(err) == Refused }
 
 // IsReset reports whether the peer reset or aborted the connection.
 func IsReset(err error) bool { return Of(err) == Reset }
+
+// IsLocal reports whether err is this machine running out of a resource.
+func IsLocal(err error) bool { return Of(err) == Local }
 
 // IsTimeout reports whether err is a deadline or an operating-system timeout.
 func IsTimeout(err error) bool { return Of(err) == Timeout }

@@ -36,6 +36,8 @@ type resolver struct {
 	// run rather than one per query and per alias hop.
 	mu     sync.Mutex
 	silent map[string]bool
+	// local retries a query that failed for want of a local resource.
+	local *localFailures
 }
 
 // answer is the outcome of one name and record type at the servers.
@@ -293,7 +295,15 @@ func (r *resolver) ask(ctx context.Context, server, name string, qtype uint16) (
 	q := new(dns.Msg)
 	q.SetQuestion(name, qtype)
 	q.RecursionDesired = true
-	return dnsquery.Ask(ctx, server, q, r.timeout)
+	if r.local == nil {
+		return dnsquery.Ask(ctx, server, q, r.timeout)
+	}
+	var m *dns.Msg
+	err := r.local.retry(ctx, func() (err error) {
+		m, err = dnsquery.Ask(ctx, server, q, r.timeout)
+		return err
+	})
+	return m, err
 }
 
 func (r *resolver) describe(err error) string {

@@ -174,8 +174,11 @@ func (f *fetcher) dial(ctx context.Context, network, address string) (net.Conn, 
 		}
 		return nil, fmt.Errorf("%s has no address", t.Host)
 	}
-	d := f.p.dialer
-	conn, err := d.DialContext(ctx, network, addr)
+	var conn net.Conn
+	err = f.p.local.retry(ctx, func() (err error) {
+		conn, err = f.p.dialer.DialContext(ctx, network, addr)
+		return err
+	})
 	if err == nil {
 		if dl, ok := ctx.Deadline(); ok {
 			conn.SetDeadline(dl)

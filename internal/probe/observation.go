@@ -28,6 +28,10 @@ type Observations struct {
 	Revocation map[string]*CertRevocation
 	// Stats count the work done, for the summary and the benchmark.
 	Stats Stats
+	// Local is the first exchange that failed because this machine ran out
+	// of a resource (a *LocalError), after retries: the observations are
+	// then incomplete through no fault of the servers.
+	Local error
 }
 
 // Stats counts the prober's work.
@@ -85,6 +89,7 @@ const (
 	ErrStartTLSMissing ErrorKind = "starttls-missing" // the server did not offer STARTTLS
 	ErrStartTLSFailed  ErrorKind = "starttls-failed"  // the server refused the STARTTLS command
 	ErrProtocol        ErrorKind = "protocol"         // garbage where SMTP/IMAP/POP3 was expected
+	ErrLocal           ErrorKind = "local"            // this machine ran out of descriptors, buffers or ports: no verdict on the server
 	// After the server sent its certificate:
 	ErrClientCert  ErrorKind = "client-certificate"  // the server demanded a client certificate
 	ErrServerProof ErrorKind = "server-proof-failed" // the server could not prove it holds the certificate's key

@@ -68,6 +68,7 @@ type Prober struct {
 	resolver *resolver
 	limit    *limiter
 	trust    trustCache
+	local    *localFailures
 }
 
 // defaultTimeout applies when Config.Timeout is not set.
@@ -90,9 +91,16 @@ func New(cfg Config) *Prober {
 	if conc <= 0 {
 		conc = 32
 	}
+	if budget := openFileBudget(); budget >= 0 {
+		// Never more exchanges than descriptors left: each may hold two,
+		// its own and, when the servers run in this process (exdiag demo),
+		// the accepted end; a few stay free for the directory and output.
+		conc = max(1, min(conc, (budget-16)/2))
+	}
 	p.limit = newLimiter(conc)
+	p.local = &localFailures{concurrency: conc}
 
-	r := &resolver{search: cfg.SearchDomains, timeout: p.timeout}
+	r := &resolver{search: cfg.SearchDomains, timeout: p.timeout, local: p.local}
 	for _, s := range cfg.DNSServers {
 		r.servers = append(r.servers, normalizeServer(s))
 	}
@@ -193,6 +201,7 @@ func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint, server
 	p.handshakeAll(ctx, obs, keys)
 	p.certificates(ctx, obs)
 	obs.Stats.DNSAnswers = int(p.resolver.answered.Load())
+	obs.Local = p.local.err()
 	return obs
 }
 

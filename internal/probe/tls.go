@@ -36,7 +36,11 @@ func (p *Prober) handshake(ctx context.Context, key HandshakeKey) *Handshake {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 
-	conn, err := p.dialer.DialContext(ctx, "tcp", key.Address)
+	var conn net.Conn
+	err := p.local.retry(ctx, func() (err error) {
+		conn, err = p.dialer.DialContext(ctx, "tcp", key.Address)
+		return err
+	})
 	if err != nil {
 		h.Err = p.dialError(ctx, key.Address, err)
 		return h
@@ -135,6 +139,8 @@ func (p *Prober) dialError(ctx context.Context, addr string, err error) *ConnErr
 		return &ConnError{Kind: ErrConnectTimeout, Detail: fmt.Sprintf("no tcp answer from %s within %v", addr, p.timeout)}
 	case netfail.IsRefused(err):
 		return &ConnError{Kind: ErrRefused, Detail: "connection to " + addr + " refused"}
+	case netfail.IsLocal(err):
+		return &ConnError{Kind: ErrLocal, Detail: "connecting to " + addr + ": " + cause(err)}
 	}
 	return &ConnError{Kind: ErrUnreachable, Detail: "connecting to " + addr + ": " + cause(err)}
 }

@@ -121,3 +121,19 @@ func FuzzHostName(f *testing.F) {
 		}
 	})
 }
+
+func TestMaskURLPassword(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://user:S3cret@mail.contoso.com/owa":        "https://user:xxxxx@mail.contoso.com/owa",
+		"https://user:p@ss:w0rd@mail.contoso.com/ews?a@b": "https://user:xxxxx@mail.contoso.com/ews?a@b",
+		"https://user@mail.contoso.com/owa":               "https://user@mail.contoso.com/owa",
+		"https://mail.contoso.com/owa?user=a:b@c":         "https://mail.contoso.com/owa?user=a:b@c",
+		"https://mail.contoso.com:443/owa":                "https://mail.contoso.com:443/owa",
+		"not a url user:pass@host":                        "not a url user:pass@host",
+		"https://:pw@host":                                "https://:xxxxx@host",
+	} {
+		if got := MaskURLPassword(in); got != want {
+			t.Errorf("MaskURLPassword(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -25,6 +25,35 @@ type IO struct {
 	inTTY              bool
 	width              int
 	getenv             func(string) string
+	redact             *Redactor
+	outW, errW         *redactWriter
+}
+
+// wrap makes every write to Out and ErrOut pass through the IO's Redactor.
+func (s *IO) wrap() *IO {
+	s.redact = &Redactor{}
+	s.outW, s.errW = s.redact.writer(s.Out), s.redact.writer(s.ErrOut)
+	s.Out, s.ErrOut = s.outW, s.errW
+	return s
+}
+
+// Redact registers a secret (the bind password): from now on it is
+// replaced by "[redacted]" in everything written to Out and ErrOut,
+// whoever echoes it.
+func (s *IO) Redact(secret string) {
+	if s.redact != nil {
+		s.redact.Add(secret)
+	}
+}
+
+// Flush writes what the redaction held back (the start of a possible
+// secret at the end of the last write). Call it before exiting.
+func (s *IO) Flush() {
+	for _, w := range []*redactWriter{s.outW, s.errW} {
+		if w != nil {
+			w.Flush()
+		}
+	}
 }
 
 // System returns the process's own streams.
@@ -38,17 +67,18 @@ func System() *IO {
 	io.outTTY = term.IsTerminal(int(io.outFD))
 	io.errTTY = term.IsTerminal(int(io.errFD))
 	enableVirtualTerminal(io)
-	return io
+	return io.wrap()
 }
 
 // Test returns streams backed by buffers, none of them a terminal, with
 // an empty environment unless env is given.
 func Test(stdin string, env map[string]string) (*IO, *bytes.Buffer, *bytes.Buffer) {
 	var out, errOut bytes.Buffer
-	return &IO{
+	io := &IO{
 		In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut,
 		getenv: func(k string) string { return env[k] },
-	}, &out, &errOut
+	}
+	return io.wrap(), &out, &errOut
 }
 
 // SetTTY overrides terminal detection (tests).

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -151,21 +150,7 @@ func TestKerberos(t *testing.T) {
 		readSame(t, o, entries)
 	})
 	t.Run("ccache from kinit", func(t *testing.T) {
-		if _, err := exec.LookPath("kinit"); err != nil {
-			if samba.InCI() {
-				t.Fatal("samba tier: kinit missing (apt-get install krb5-user)")
-			}
-			t.Skip("samba tier: kinit missing (apt-get install krb5-user); skipping")
-		}
-		cc := filepath.Join(t.TempDir(), "ccache")
-		t.Setenv("KRB5CCNAME", "FILE:"+cc)
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		kinit := exec.CommandContext(ctx, "kinit", "Administrator@"+samba.Realm)
-		kinit.Stdin = strings.NewReader(dc.AdminPassword + "\n")
-		if out, err := kinit.CombinedOutput(); err != nil {
-			t.Fatalf("kinit: %v\n%s", err, out)
-		}
+		kinit(t, dc)
 		o := o
 		o.Auth, o.User, o.Password = ad.AuthNegotiate, "", ""
 		readSame(t, o, entries)

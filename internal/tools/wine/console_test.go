@@ -96,6 +96,7 @@ const sgrRed = "\x1b[31m"
 // TestConsoleColour: on a console exdiag.exe turns VT processing on and
 // colours severities; NO_COLOR turns colour off (https://no-color.org).
 func TestConsoleColour(t *testing.T) {
+	needWine(t)
 	for _, tt := range []struct {
 		name   string
 		env    []string
@@ -123,6 +124,7 @@ func TestConsoleColour(t *testing.T) {
 // TestConsolePasswordPrompt: exdiag.exe asks for the password on the
 // console without echo, and binds with what was typed.
 func TestConsolePasswordPrompt(t *testing.T) {
+	needWine(t)
 	l, err := lab.Start("healthy")
 	if err != nil {
 		t.Fatal(err)

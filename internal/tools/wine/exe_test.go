@@ -16,6 +16,7 @@ import (
 // TestVersion: exdiag.exe starts, and says it is the Windows build of the
 // same version and commit as the Linux one.
 func TestVersion(t *testing.T) {
+	needWine(t)
 	w, l := windows(t, "", "version"), linux(t, "", "version")
 	if w.Code != 0 || l.Code != 0 {
 		t.Fatalf("exit codes %d (windows), %d (linux)\n%s", w.Code, l.Code, w.Stderr)
@@ -61,6 +62,7 @@ func demoScenarios(t *testing.T) []string {
 // TestDemo runs every scenario's demo in text and JSON on both platforms:
 // the reports are the same once the lab's ports are masked.
 func TestDemo(t *testing.T) {
+	needWine(t)
 	for _, sc := range demoScenarios(t) {
 		for _, format := range []string{"text", "json"} {
 			t.Run(sc+"/"+format, func(t *testing.T) {
@@ -74,6 +76,7 @@ func TestDemo(t *testing.T) {
 // TestCheckLinuxLab runs exdiag.exe check against each lab scenario
 // served by this (Linux) process, with the flags `exdiag lab` prints.
 func TestCheckLinuxLab(t *testing.T) {
+	needWine(t)
 	for _, sc := range lab.Scenarios() {
 		t.Run(sc, func(t *testing.T) {
 			l, err := lab.Start(sc)

@@ -75,6 +75,7 @@ func buildTests() ([]testBinary, error) {
 // TestPackages runs every package's Windows test binary under Wine, from
 // the package's folder as go test does: all must pass.
 func TestPackages(t *testing.T) {
+	needWine(t)
 	for _, b := range testBinaries(t) {
 		t.Run(strings.TrimPrefix(b.pkg, "github.com/exdiag/exdiag/"), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)

@@ -32,9 +32,8 @@ var tier struct {
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if os.Getenv(enableEnv) != "1" || runtime.GOOS != "linux" {
-		fmt.Println("wine tier: skipped; make windows-wine runs it (EXDIAG_WINE=1, on Linux)")
-		os.Exit(0)
+	if !enabled() {
+		os.Exit(m.Run()) // the tests that need no Wine
 	}
 	var err error
 	if inNamespace() {
@@ -53,6 +52,16 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(tier.bin)
 	}
 	os.Exit(code)
+}
+
+func enabled() bool { return os.Getenv(enableEnv) == "1" && runtime.GOOS == "linux" }
+
+// needWine skips a test of the tier unless it was asked for.
+func needWine(t *testing.T) {
+	t.Helper()
+	if !enabled() {
+		t.Skip("wine tier: make windows-wine runs it (EXDIAG_WINE=1, on Linux)")
+	}
 }
 
 // prepare sets up the prefix and builds exdiag for Linux and Windows.

@@ -17,8 +17,8 @@ import (
 	"github.com/exdiag/exdiag/internal/lab/samba"
 )
 
-// sspiEnv runs TestNSSSPIBinds: the non-gating record of whether an SSPI
-// bind passes under this Wine (8.0 cannot: see TestNSZeroFlag).
+// sspiEnv runs TestNamespace/SSPIBinds: the non-gating record of whether an SSPI
+// bind passes under this Wine (8.0 cannot: see testNSZeroFlag).
 const sspiEnv = "EXDIAG_WINE_SSPI"
 
 // domain is the namespace's Active Directory: a Samba DC on its loopback,
@@ -108,7 +108,7 @@ func zeroFlag(t *testing.T) Result {
 // what to do, and the password bind as a way out.
 var sspiStatusHint = regexp.MustCompile(`\nexdiag: hint: SEC_E_[A-Z_]+: .+; or bind with a password: --user DOMAIN\\user\n$`)
 
-// TestNSZeroFlag: with no flags, exdiag.exe finds the domain
+// testNSZeroFlag: with no flags, exdiag.exe finds the domain
 // (GetComputerNameEx), its DNS server (GetAdaptersAddresses) and the DC
 // (SRV at that server), connects with StartTLS and binds through SSPI.
 // Under Wine 8.0 the bind cannot pass: Wine's Kerberos package accepts
@@ -116,8 +116,7 @@ var sspiStatusHint = regexp.MustCompile(`\nexdiag: hint: SEC_E_[A-Z_]+: .+; or b
 // passes STREAM+DATA, so the SASL security layer fails with
 // SEC_E_INVALID_TOKEN. That failure must be reported with a clear error
 // and hint; a bind that passes must give a report.
-func TestNSZeroFlag(t *testing.T) {
-	nsOnly(t)
+func testNSZeroFlag(t *testing.T) {
 	startDomain(t)
 	r := zeroFlag(t)
 	t.Logf("exdiag.exe check (no flags): exit %d\n%s", r.Code, r.Stderr)
@@ -134,12 +133,11 @@ func TestNSZeroFlag(t *testing.T) {
 	}
 }
 
-// TestNSSSPIBinds records whether a zero-flag SSPI bind reads the
+// testNSSSPIBinds records whether a zero-flag SSPI bind reads the
 // organisation under this Wine. It runs only with EXDIAG_WINE_SSPI=1, in
-// a CI step that may fail: it fails under Wine 8.0 (see TestNSZeroFlag),
+// a CI step that may fail: it fails under Wine 8.0 (see testNSZeroFlag),
 // and passing would mean a Wine or library update made it work.
-func TestNSSSPIBinds(t *testing.T) {
-	nsOnly(t)
+func testNSSSPIBinds(t *testing.T) {
 	if os.Getenv(sspiEnv) != "1" {
 		t.Skipf("non-gating: %s=1 runs it", sspiEnv)
 	}

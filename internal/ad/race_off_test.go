@@ -1,0 +1,5 @@
+//go:build !race
+
+package ad
+
+const raceDetector = false
