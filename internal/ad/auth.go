@@ -54,11 +54,7 @@ func bind(s *session, o ConnectOptions) error {
 		err := kerberosBind(s, o, op)
 		var e *Error
 		if errors.As(err, &e) {
-			if errors.Is(e.Err, errNoKerberos) {
-				e.Hint = "bind with a password instead (sent over TLS): --user DOMAIN\\user"
-			} else {
-				e.Hint += "; or bind with a password: --user DOMAIN\\user"
-			}
+			e.Hint += "; or bind with a password: --user DOMAIN\\user"
 		}
 		return err
 	}
@@ -144,8 +140,6 @@ func kerberosBind(s *session, o ConnectOptions, op string) error {
 func kerberosHint(err error) string {
 	msg := err.Error()
 	switch {
-	case errors.Is(err, errNoKerberos):
-		return "use --auth simple --user DOMAIN\\user over TLS"
 	case errors.Is(err, errNoTicket):
 		return "no Kerberos ticket: run kinit user@REALM (or set KRB5CCNAME=FILE:/path)"
 	case sspiHint(err) != "":

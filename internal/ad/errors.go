@@ -29,9 +29,6 @@ var (
 	errNoPassword    = errors.New("no password given")
 	errNoUser        = errors.New("no user name given")
 	errNoTicket      = errors.New("no Kerberos ticket")
-	// errNoKerberos: the build leaves out go-ldap's gssapi package (see
-	// auth_nogssapi.go).
-	errNoKerberos = errors.New("this exdiag build has no Kerberos support")
 )
 
 // failure wraps err with the hint that fits it.

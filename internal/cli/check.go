@@ -79,8 +79,8 @@ const checkExample = `  exdiag check mail.contoso.com owa.contoso.com
   exdiag check --url mail.contoso.com --resolve mail.contoso.com:443:10.0.0.21 --expect-thumbprint 3BFBD8DF...
   exdiag check --url smtp://ex01.contoso.com --format json --fail-on warning`
 
-// NewCmdCheck builds `exdiag check`. runF replaces checkRun in tests.
-func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *cobra.Command {
+// NewCmdCheck builds `exdiag check`.
+func NewCmdCheck(f *Factory) *cobra.Command {
 	opts := &CheckOptions{IO: f.IO, Now: f.Now, Dialer: f.Dialer, SystemDNS: f.SystemDNS, Version: f.Version}
 	cmd := &cobra.Command{
 		Use:     "check [URL...]",
@@ -96,9 +96,6 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 			opts.URLs = append(opts.URLs, args...)
 			if err := opts.validate(); err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
 			}
 			return checkRun(cmd.Context(), opts)
 		},
@@ -129,7 +126,7 @@ func NewCmdCheck(f *Factory, runF func(context.Context, *CheckOptions) error) *c
 	// handshake crypto contends, and memory grows by a third). A server
 	// that never answers holds its connection until --timeout, so D dead
 	// endpoints cost about ceil(D/N) timeouts (make bench measures it).
-	fl.IntVar(&opts.Concurrency, "concurrency", 32, "at most `N` network exchanges in progress at once: connections (dial, STARTTLS and TLS handshake), DNS lookups, CRL, OCSP and AIA fetches; a server that never answers holds its place until --timeout")
+	fl.IntVar(&opts.Concurrency, "concurrency", probe.DefaultConcurrency, "at most `N` network exchanges in progress at once: connections (dial, STARTTLS and TLS handshake), DNS lookups, CRL, OCSP and AIA fetches; a server that never answers holds its place until --timeout")
 	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "deadline for each DNS query and each connection")
 	fl.StringVar(&opts.TargetHost, "target-host", "", "host `NAME` fixes move URLs to (default: chosen from the certificate served)")
 	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: "+report.FormatNames)

@@ -87,7 +87,7 @@ func demoHostile(ctx context.Context, f *Factory, extra []string) error {
 func runCheckIn(ctx context.Context, f *Factory, args []string, stdin string) error {
 	g := *f
 	g.IO = f.IO.WithInput(strings.NewReader(stdin))
-	cmd := NewCmdCheck(&g, nil)
+	cmd := NewCmdCheck(&g)
 	cmd.SetArgs(args)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("", "%s", err) })

@@ -16,7 +16,14 @@ const (
 	ExitNoRun    = 3 // could not run at all (unreadable --ca-file, directory unreachable, ...)
 )
 
-// exitError carries an exit code and hints to Main, its only reader.
+// exitCoder is an error that carries the process's exit status, as the
+// GitHub CLI's errors do. Every error a command returns either is one or is
+// cobra's own (a usage error, see Run); exitCode is the one place that maps
+// an error to its code.
+type exitCoder interface{ ExitCode() int }
+
+// exitError is a failure to tell the user about: its message, hints on
+// lines of their own, and its code.
 type exitError struct {
 	code  int
 	err   error
@@ -25,6 +32,7 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
+func (e *exitError) ExitCode() int { return e.code }
 
 // usageErrorf is a bad flag or value: exit 2.
 func usageErrorf(hint, format string, a ...any) error {
@@ -40,46 +48,50 @@ func runError(err error, hints ...string) error {
 	return &exitError{code: ExitNoRun, err: err, hints: hints}
 }
 
-// findingsError means the run worked and found problems: exit 1, no message.
-type findingsError struct{ n int }
+// silentExit ends a run that worked with a code and no message, because
+// the report already said everything: findings at or above --fail-on
+// (exit 1), or the monitoring-plugin status of --format nagios.
+type silentExit struct {
+	code int
+	why  string
+}
 
-func (e *findingsError) Error() string { return fmt.Sprintf("%d findings at or above --fail-on", e.n) }
+func (e *silentExit) Error() string { return e.why }
+func (e *silentExit) ExitCode() int { return e.code }
 
-// statusError exits with a code chosen by the format (Nagios's plugin
-// status), silently: the report already said everything.
-type statusError struct{ code int }
+// findingsExit is exit 1 for n findings at or above --fail-on.
+func findingsExit(n int) error {
+	return &silentExit{code: ExitFindings, why: fmt.Sprintf("%d findings at or above --fail-on", n)}
+}
 
-func (e *statusError) Error() string { return fmt.Sprintf("status %d", e.code) }
-
-// hinter is implemented by errors from other packages that know what the
-// user should do next (ad.Error).
-type hinter interface{ Hint() string }
-
-// printError prints err in exdiag's voice and returns the exit code.
-func printError(w io.Writer, err error) int {
-	if err == nil {
+// exitCode is the process's exit status for err: 0 for none, the code an
+// exitCoder carries, else 3 (could not run).
+func exitCode(err error) int {
+	var ec exitCoder
+	switch {
+	case err == nil:
 		return ExitOK
+	case errors.As(err, &ec):
+		return ec.ExitCode()
 	}
-	var fe *findingsError
-	if errors.As(err, &fe) {
-		return ExitFindings
+	return ExitNoRun
+}
+
+// printError prints err in exdiag's voice, unless it is silent, and
+// returns the exit code.
+func printError(w io.Writer, err error) int {
+	var se *silentExit
+	if err == nil || errors.As(err, &se) {
+		return exitCode(err)
 	}
-	var se *statusError
-	if errors.As(err, &se) {
-		return se.code
-	}
-	code, hints := ExitNoRun, []string(nil)
+	var hints []string
 	var ee *exitError
 	if errors.As(err, &ee) {
-		code, hints = ee.code, ee.hints
-	}
-	var h hinter
-	if errors.As(err, &h) && h.Hint() != "" {
-		hints = append(hints, h.Hint())
+		hints = ee.hints
 	}
 	fmt.Fprintf(w, "exdiag: error: %s\n", safetext.Escape(err.Error()))
 	for _, hint := range hints {
 		fmt.Fprintf(w, "exdiag: hint: %s\n", safetext.Escape(hint))
 	}
-	return code
+	return exitCode(err)
 }

@@ -87,7 +87,7 @@ func (o *CheckOptions) render(rep *diag.Report) error {
 	if format == report.Nagios {
 		// Monitoring reads the plugin status, not exdiag's exit codes.
 		if st := report.NagiosStatus(rep, ropts); st != report.NagiosOK {
-			return &statusError{code: st}
+			return &silentExit{code: st, why: fmt.Sprintf("nagios status %d", st)}
 		}
 		return nil
 	}
@@ -101,7 +101,7 @@ func (o *CheckOptions) render(rep *diag.Report) error {
 		}
 	}
 	if n > 0 {
-		return &findingsError{n: n}
+		return findingsExit(n)
 	}
 	return nil
 }

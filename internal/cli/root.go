@@ -37,12 +37,14 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	_, err := root.ExecuteContextC(ctx)
-	var se *statusError
-	if err != nil && !isExitError(err) && !isFindings(err) && !errors.As(err, &se) {
+	var ec exitCoder
+	if err != nil && !errors.As(err, &ec) {
 		// cobra's own errors: unknown command, bad flag, wrong arguments.
 		err = usageErrorf("run 'exdiag --help' for usage", "%s", strings.TrimPrefix(err.Error(), "Error: "))
 	}
-	if err != nil && isExitError(err) && !isInterrupted(err) && nagiosRequested(args) {
+	var ee *exitError
+	// Ctrl+C keeps exit 130: it is no plugin status, and no one monitors it.
+	if errors.As(err, &ee) && ee.code != ExitInterrupted && nagiosRequested(args) {
 		// A monitoring system shows stdout and reads 3 as UNKNOWN.
 		report.WriteNagiosUnknown(f.IO.Out, safetext.Escape(err.Error()))
 		printError(f.IO.ErrOut, err)
@@ -80,21 +82,6 @@ Management Shell command that fixes it.`,
 	})
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.AddCommand(NewCmdCheck(f, nil), NewCmdDemo(f), NewCmdLab(f), NewCmdExplain(f), NewCmdVersion(f), NewCmdCompletion(f))
+	root.AddCommand(NewCmdCheck(f), NewCmdDemo(f), NewCmdLab(f), NewCmdExplain(f), NewCmdVersion(f), NewCmdCompletion(f))
 	return root
-}
-
-func isExitError(err error) bool {
-	var ee *exitError
-	return errors.As(err, &ee)
-}
-
-func isInterrupted(err error) bool {
-	var ee *exitError
-	return errors.As(err, &ee) && ee.code == ExitInterrupted
-}
-
-func isFindings(err error) bool {
-	var fe *findingsError
-	return errors.As(err, &fe)
 }

@@ -66,16 +66,12 @@ func canaryDC(t *testing.T, l *lab.Lab) []string {
 func canaryDCWith(t *testing.T, l *lab.Lab, mod func(*lab.LDAPSpec)) []string {
 	t.Helper()
 	o := l.Scenario.Org
-	le, err := o.LDAPEntries()
-	if err != nil {
-		t.Fatal(err)
-	}
 	cert, err := l.PKI.DC("dc01."+o.Domain, net.IPv4(127, 0, 0, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	spec := lab.LDAPSpec{
-		Entries: le, ConfigNC: o.ConfigNC(), DefaultNC: o.DefaultNC(), DNSHostName: "dc01." + o.Domain,
+		Entries: o.LDAPEntries(), ConfigNC: o.ConfigNC(), DefaultNC: o.DefaultNC(), DNSHostName: "dc01." + o.Domain,
 		Users: map[string]string{lab.LabUser: canaryPassword}, RequireTLSForBind: true,
 		TLS: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 	}

@@ -18,10 +18,6 @@ import (
 // signing required.
 func (l *Lab) startLDAP() error {
 	o := l.Scenario.Org
-	ldapEntries, err := o.LDAPEntries()
-	if err != nil {
-		return fmt.Errorf("lab: scenario %s: %w", l.Scenario.Name, err)
-	}
 	dc, err := l.PKI.DC("dc01."+o.Domain, net.IPv4(127, 0, 0, 1))
 	if err != nil {
 		return err
@@ -29,22 +25,13 @@ func (l *Lab) startLDAP() error {
 	user, _, _ := strings.Cut(LabUser, `\`)
 	upn := strings.TrimPrefix(LabUser, user+`\`) + "@" + o.Domain
 	l.LDAP, err = StartLDAP(LDAPSpec{
-		Entries: ldapEntries, ConfigNC: o.ConfigNC(), DefaultNC: o.DefaultNC(), DNSHostName: "dc01." + o.Domain,
+		Entries: o.LDAPEntries(), ConfigNC: o.ConfigNC(), DefaultNC: o.DefaultNC(), DNSHostName: "dc01." + o.Domain,
 		Users:             map[string]string{LabUser: LabPassword, upn: LabPassword},
 		RequireTLSForBind: true,
 		NTLM:              true,
 		TLS:               &tls.Config{Certificates: []tls.Certificate{dc}, MinVersion: tls.VersionTLS12},
 	})
 	return err
-}
-
-// LDAPEntries is the organisation as the lab's LDAP server serves it.
-func (o *Org) LDAPEntries() ([]LDAPEntry, error) {
-	entries, err := ad.ReadLDIF(strings.NewReader(o.LDIF()))
-	if err != nil {
-		return nil, err
-	}
-	return EntriesFromAD(entries), nil
 }
 
 // EntriesFromAD converts entries read by the directory reader (from an

@@ -44,27 +44,3 @@ func Quote(s string) (string, error) {
 	b.WriteByte('\'')
 	return b.String(), nil
 }
-
-// Unquote reads back a literal produced by Quote, following PowerShell's
-// tokenizer rules. It exists for the fuzz test: Unquote(Quote(s)) == s and
-// the literal ends exactly at its last character.
-func Unquote(lit string) (value string, rest string, ok bool) {
-	rs := []rune(lit)
-	if len(rs) == 0 || !isSingleQuote(rs[0]) {
-		return "", lit, false
-	}
-	var b strings.Builder
-	for i := 1; i < len(rs); i++ {
-		if !isSingleQuote(rs[i]) {
-			b.WriteRune(rs[i])
-			continue
-		}
-		if i+1 < len(rs) && isSingleQuote(rs[i+1]) {
-			b.WriteRune(rs[i])
-			i++
-			continue
-		}
-		return b.String(), string(rs[i+1:]), true
-	}
-	return "", "", false
-}

@@ -48,7 +48,7 @@ func FuzzQuote(f *testing.F) {
 			}
 			return
 		}
-		got, rest, ok := Unquote(lit)
+		got, rest, ok := unquote(lit)
 		if !ok || got != s || rest != "" {
 			t.Fatalf("Quote(%q) = %q reads back as %q with %q after it (ok=%v)", s, lit, got, rest, ok)
 		}
@@ -56,4 +56,28 @@ func FuzzQuote(f *testing.F) {
 			t.Fatalf("Quote(%q) = %q holds a line break", s, lit)
 		}
 	})
+}
+
+// unquote reads back a literal produced by Quote, following PowerShell's
+// tokenizer rules, for the fuzz test: unquote(Quote(s)) == s and the
+// literal ends exactly at its last character.
+func unquote(lit string) (value string, rest string, ok bool) {
+	rs := []rune(lit)
+	if len(rs) == 0 || !isSingleQuote(rs[0]) {
+		return "", lit, false
+	}
+	var b strings.Builder
+	for i := 1; i < len(rs); i++ {
+		if !isSingleQuote(rs[i]) {
+			b.WriteRune(rs[i])
+			continue
+		}
+		if i+1 < len(rs) && isSingleQuote(rs[i+1]) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		return b.String(), string(rs[i+1:]), true
+	}
+	return "", "", false
 }

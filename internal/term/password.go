@@ -23,10 +23,10 @@ func (s *IO) ReadPassword(prompt string) (string, error) {
 		fmt.Fprintln(s.ErrOut)
 		return string(pw), err
 	}
-	if s.In != os.Stdin {
-		return "", ErrNoTerminal // test streams never reach for the real console
+	if s.console == nil {
+		return "", ErrNoTerminal
 	}
-	in, out, err := openConsole()
+	in, out, err := s.console()
 	if err != nil {
 		return "", ErrNoTerminal
 	}

@@ -25,8 +25,11 @@ type IO struct {
 	inTTY              bool
 	width              int
 	getenv             func(string) string
-	redact             *Redactor
-	outW, errW         *redactWriter
+	// console opens the terminal to prompt on when In is not one; nil
+	// for streams that belong to no console (buffers, a replaced input).
+	console    func() (in, out *os.File, err error)
+	redact     *Redactor
+	outW, errW *redactWriter
 }
 
 // wrap makes every write to Out and ErrOut pass through the IO's Redactor.
@@ -61,7 +64,7 @@ func System() *IO {
 	io := &IO{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		inFD: os.Stdin.Fd(), outFD: os.Stdout.Fd(), errFD: os.Stderr.Fd(),
-		getenv: os.Getenv,
+		getenv: os.Getenv, console: openConsole,
 	}
 	io.inTTY = term.IsTerminal(int(io.inFD))
 	io.outTTY = term.IsTerminal(int(io.outFD))
@@ -90,7 +93,9 @@ func (s *IO) SetWidth(w int) { s.width = w }
 // StdoutWidth is the width in columns of the terminal Out writes to, or 0
 // when Out is not a terminal or its size is unknown.
 func (s *IO) StdoutWidth() int {
-	if s.width > 0 || !s.outTTY || s.Out != os.Stdout {
+	// Test streams have no descriptor (outFD 0), even when SetTTY calls
+	// them terminals.
+	if s.width > 0 || !s.outTTY || s.outFD == 0 {
 		return s.width
 	}
 	if w, _, err := term.GetSize(int(s.outFD)); err == nil && w > 0 {
@@ -98,9 +103,6 @@ func (s *IO) StdoutWidth() int {
 	}
 	return 0
 }
-
-// StdoutTTY reports whether Out is a terminal.
-func (s *IO) StdoutTTY() bool { return s.outTTY }
 
 // StderrTTY reports whether ErrOut is a terminal.
 func (s *IO) StderrTTY() bool { return s.errTTY }
@@ -191,9 +193,10 @@ func (p Palette) Bold(s string) string { return p.paint(p.bold, s) }
 // Dim is for secondary detail.
 func (p Palette) Dim(s string) string { return p.paint(p.dim, s) }
 
-// WithInput returns a copy of the streams reading from r (not a terminal).
+// WithInput returns a copy of the streams reading from r, which is not a
+// terminal; a password is never asked for on the console instead.
 func (s *IO) WithInput(r io.Reader) *IO {
 	c := *s
-	c.In, c.inTTY = r, false
+	c.In, c.inTTY, c.console = r, false, nil
 	return &c
 }

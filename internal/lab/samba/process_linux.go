@@ -8,24 +8,101 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 const installHint = "samba not installed (apt-get install samba-ad-dc samba krb5-user samba-ad-provision)"
 
 // problem says why this machine cannot run the DC, or "".
-func problem() string {
-	if _, err := exec.LookPath("samba"); err != nil {
-		return installHint
-	}
-	if _, err := exec.LookPath("samba-tool"); err != nil {
-		return installHint
+var problem = sync.OnceValue(func() string {
+	for _, prog := range []string{"samba", "samba-tool"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			return installHint
+		}
 	}
 	if os.Geteuid() != 0 {
-		return "needs root (Samba binds ports 88, 389 and 636 on loopback)"
+		return "needs root: the DC runs in a network namespace of its own, on ports 88, 389 and 636"
+	}
+	if err := tryNetNS(); err != nil {
+		return fmt.Sprintf("cannot make a network namespace: %v", err)
 	}
 	return ""
+})
+
+// netnsVar marks the test binary that runIsolated started in the new
+// network namespace.
+const netnsVar = "EXDIAG_SAMBA_NETNS"
+
+func runIsolated(run func() int) int {
+	if os.Getenv(netnsVar) != "" {
+		if err := loopbackUp(); err != nil {
+			fmt.Fprintln(os.Stderr, "samba tier: bring up loopback in the network namespace:", err)
+			return 1
+		}
+		return run()
+	}
+	if problem() != "" {
+		return run()
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "samba tier:", err)
+		return 1
+	}
+	cmd := exec.Command(self, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(), netnsVar+"=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET, Pdeathsig: syscall.SIGKILL}
+	// Pdeathsig follows the thread that started the child: keep it.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	err = cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee) && ee.ExitCode() > 0:
+		return ee.ExitCode()
+	}
+	fmt.Fprintln(os.Stderr, "samba tier: the tests in their network namespace:", err)
+	return 1
+}
+
+// tryNetNS makes a network namespace on a thread that then ends with it,
+// to learn whether this process may (root, and a kernel and container
+// that allow it).
+func tryNetNS() error {
+	errc := make(chan error, 1)
+	go func() {
+		// Never unlocked: the thread, in its own namespace, exits with
+		// this goroutine.
+		runtime.LockOSThread()
+		errc <- unix.Unshare(unix.CLONE_NEWNET)
+	}()
+	return <-errc
+}
+
+// loopbackUp brings up lo, which a new network namespace starts with down.
+func loopbackUp() error {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		return err
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return err
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
 }
 
 // process is the DC's samba process, started by startProcess.

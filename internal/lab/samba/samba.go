@@ -5,7 +5,8 @@
 //
 // It needs root, Linux and the Debian packages samba-ad-dc, samba,
 // samba-ad-provision and krb5-user; Require skips a test when they are
-// missing, or fails it when CI is set.
+// missing, or fails it when EXDIAG_REQUIRE_SAMBA=1. RunIsolated gives the
+// tests and the DC a network namespace of their own.
 package samba
 
 import (

@@ -20,7 +20,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// One DC serves every test of the package; TestMain stops it.
+// One DC serves every test of the package; TestMain stops it. The tests
+// run in a network namespace of their own (samba.RunIsolated).
 var shared struct {
 	once    sync.Once
 	dc      *samba.DC
@@ -29,14 +30,16 @@ var shared struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if shared.dc != nil {
-		if err := shared.dc.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "samba tier: stop the DC:", err)
-			code = max(code, 1)
+	os.Exit(samba.RunIsolated(func() int {
+		code := m.Run()
+		if shared.dc != nil {
+			if err := shared.dc.Stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "samba tier: stop the DC:", err)
+				code = max(code, 1)
+			}
 		}
-	}
-	os.Exit(code)
+		return code
+	}))
 }
 
 // contoso returns the DC loaded with testdata/ldif/contoso.ldif, started by

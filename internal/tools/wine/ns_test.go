@@ -37,8 +37,8 @@ func TestNamespace(t *testing.T) {
 		return
 	}
 	if os.Geteuid() != 0 {
-		if samba.InCI() {
-			t.Fatal("wine tier: network namespaces need root, which CI must give")
+		if samba.Required() {
+			t.Fatalf("wine tier: network namespaces need root, which %s=1 requires", samba.RequireVar)
 		}
 		t.Skip("wine tier: network namespaces need root; skipping the namespace tests")
 	}
@@ -97,8 +97,8 @@ func TestNamespace(t *testing.T) {
 	for _, name := range want {
 		switch {
 		case strings.Contains(string(out), "--- PASS: TestNamespace/"+name+" "):
-		case strings.Contains(string(out), "--- SKIP: TestNamespace/"+name+" ") && !samba.InCI():
-			t.Logf("%s skipped (without CI=true, a missing Samba skips it)", name)
+		case strings.Contains(string(out), "--- SKIP: TestNamespace/"+name+" ") && !samba.Required():
+			t.Logf("%s skipped (without %s=1, a missing Samba skips it)", name, samba.RequireVar)
 		default:
 			t.Errorf("%s did not pass in the namespace", name)
 		}

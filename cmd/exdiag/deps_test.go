@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// testOnly are packages (or module prefixes) that exist for tests and must
+// never be linked into the product binary.
+var testOnly = []string{
+	"testing",
+	"github.com/stretchr/testify/",
+	"github.com/davecgh/go-spew/",
+	"github.com/pmezard/go-difflib/",
+	"gopkg.in/yaml.v3",
+}
+
+// knownChainVia is the one dependency whose pull of test packages is
+// known and left to the lead's decision: the embedded lab's LDAP server
+// (gldap) imports testify/require for its own test helpers, and testify
+// brings testing, go-spew, difflib and yaml.v3. Until it is replaced, a
+// test package reached only through it skips this test (saying so);
+// reached any other way, it fails.
+const knownChainVia = "github.com/jimlambrt/gldap"
+
+// TestBinaryLinksNoTestPackages lists what `go build ./cmd/exdiag` links,
+// for Linux and for Windows, and fails for each test package in it with
+// the chain of imports that brings it.
+func TestBinaryLinksNoTestPackages(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
+	const root = "github.com/exdiag/exdiag/cmd/exdiag"
+	var known []string
+	for _, goos := range []string{"linux", "windows"} {
+		graph := importGraph(t, goTool, goos)
+		for pkg := range graph {
+			if !isTestOnly(pkg) {
+				continue
+			}
+			if chain := importChain(graph, root, pkg, knownChainVia); chain != nil {
+				t.Errorf("the binary links the test package %s (GOOS=%s):\n  %s", pkg, goos, strings.Join(chain, " -> "))
+				continue
+			}
+			known = append(known, goos+": "+strings.Join(importChain(graph, root, pkg, ""), " -> "))
+		}
+	}
+	if len(known) > 0 && !t.Failed() {
+		slices.Sort(known)
+		t.Skipf("KNOWN FAILURE, left to the lead: test packages reach the binary only through %s:\n  %s",
+			knownChainVia, strings.Join(known, "\n  "))
+	}
+}
+
+func isTestOnly(pkg string) bool {
+	for _, p := range testOnly {
+		if pkg == p || strings.HasSuffix(p, "/") && strings.HasPrefix(pkg, p) || strings.HasPrefix(pkg, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// importGraph maps each package the binary links to the packages it imports.
+func importGraph(t *testing.T, goTool, goos string) map[string][]string {
+	t.Helper()
+	cmd := exec.Command(goTool, "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", ".")
+	cmd.Env = append(os.Environ(), "GOOS="+goos)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps (GOOS=%s): %v\n%s", goos, err, stderr.String())
+	}
+	graph := map[string][]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) > 0 {
+			graph[f[0]] = f[1:]
+		}
+	}
+	return graph
+}
+
+// importChain is a shortest chain of imports from root to pkg that does
+// not pass through avoid, or nil when there is none.
+func importChain(graph map[string][]string, root, pkg, avoid string) []string {
+	prev := map[string]string{root: ""}
+	queue := []string{root}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if p == pkg {
+			var chain []string
+			for ; p != ""; p = prev[p] {
+				chain = append([]string{p}, chain...)
+			}
+			return chain
+		}
+		for _, q := range graph[p] {
+			if _, seen := prev[q]; !seen && q != avoid {
+				prev[q] = p
+				queue = append(queue, q)
+			}
+		}
+	}
+	return nil
+}
