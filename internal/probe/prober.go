@@ -252,8 +252,9 @@ func (p *Prober) lookupAll(ctx context.Context, obs *Observations, names []strin
 	var wg sync.WaitGroup
 	var done atomic.Int64
 	for i, name := range names {
+		held := p.limit.acquire(ctx)
 		wg.Go(func() {
-			p.limit.do(ctx, func() { results[i] = p.resolver.lookup(ctx, name) })
+			p.limit.run(held, func() { results[i] = p.resolver.lookup(ctx, name) })
 			p.progress("dns", int(done.Add(1)), len(names))
 		})
 	}
@@ -275,8 +276,11 @@ func (p *Prober) handshakeAll(ctx context.Context, obs *Observations, keys []Han
 	var finished atomic.Int64
 	var wg sync.WaitGroup
 	for i, key := range keys {
+		// The goroutine starts once it has a slot: 10,000 handshakes must
+		// not be 10,000 goroutines waiting, each with its stack.
+		held := p.limit.acquire(ctx)
 		wg.Go(func() {
-			p.limit.do(ctx, func() {
+			p.limit.run(held, func() {
 				h := p.handshake(ctx, key)
 				h.Trust = p.trust.verify(h.Chain, p.cfg.Roots, p.now())
 				done[i] = h
@@ -307,11 +311,24 @@ func newLimiter(n int) *limiter { return &limiter{slots: make(chan struct{}, n)}
 // do runs f holding a slot. When ctx is done before a slot is free, f runs
 // without one, so that it records the cancellation without using the
 // network (every exchange checks ctx before it dials or sends).
-func (l *limiter) do(ctx context.Context, f func()) {
+func (l *limiter) do(ctx context.Context, f func()) { l.run(l.acquire(ctx), f) }
+
+// acquire waits for a slot; false means ctx ended first. Callers that
+// start a goroutine per task call it before starting one, so that waiting
+// tasks cost no goroutine (10,000 handshakes are not 10,000 stacks).
+func (l *limiter) acquire(ctx context.Context) bool {
 	select {
 	case l.slots <- struct{}{}:
-		defer func() { <-l.slots }()
+		return true
 	case <-ctx.Done():
+		return false
+	}
+}
+
+// run runs f, then frees the slot acquire took (held).
+func (l *limiter) run(held bool, f func()) {
+	if held {
+		defer func() { <-l.slots }()
 	}
 	f()
 }
