@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
@@ -107,25 +108,25 @@ func (r *remedier) fix(f *diag.Finding) []diag.Fix {
 		return fixes
 	}
 	switch f.Code {
-	case diag.CodeNameMismatch, diag.CodeCNOnlyMatch:
+	case catalog.NameMismatch, catalog.CNOnlyMatch:
 		return r.moveHost(f)
-	case diag.CodeURLNotHTTPS:
+	case catalog.URLNotHTTPS:
 		return r.toHTTPS(f)
-	case diag.CodeDNSMissing:
+	case catalog.DNSMissing:
 		return r.dnsMissing(f)
-	case diag.CodeCertExpired, diag.CodeCertExpiring, diag.CodeCertNotYetValid:
+	case catalog.CertExpired, catalog.CertExpiring, catalog.CertNotYetValid:
 		return r.renew(f)
-	case diag.CodeCertSelfSigned, diag.CodeSelfSignedExternal:
+	case catalog.CertSelfSigned, catalog.SelfSignedExternal:
 		return r.replaceSelfSigned(f)
-	case diag.CodeCertUntrusted:
+	case catalog.CertUntrusted:
 		return r.untrusted(f)
-	case diag.CodeCertUnexpected, diag.CodeServersDisagree:
+	case catalog.CertUnexpected, catalog.ServersDisagree:
 		return r.bind(f)
-	case diag.CodePrincipalNameMismatch, diag.CodePrincipalNameSANOnly:
+	case catalog.PrincipalNameMismatch, catalog.PrincipalNameSANOnly:
 		return r.principalName(f)
-	case diag.CodeStartTLSMissing:
+	case catalog.StartTLSMissing:
 		return r.startTLS(f)
-	case diag.CodeAutodiscoverDNS:
+	case catalog.AutodiscoverDNS:
 		return r.autodiscoverDNS(f)
 	}
 	return r.manual(f)
@@ -288,15 +289,15 @@ func (r *remedier) dnsServers() string {
 // manual is the fallback: a step to take, with no command.
 func (r *remedier) manual(f *diag.Finding) []diag.Fix {
 	switch f.Code {
-	case diag.CodeUnreachable:
+	case catalog.Unreachable:
 		return []diag.Fix{{Comment: "make " + f.Address + " reachable from clients: start the service, open the firewall, or correct the DNS record"}}
-	case diag.CodeTLSError:
+	case catalog.TLSError:
 		return []diag.Fix{{Comment: "bind a certificate to the service on the server answering at " + f.Address + " (for IIS: Enable-ExchangeCertificate -Services IIS) and check its TLS settings"}}
-	case diag.CodeTLSLegacy:
+	case catalog.TLSLegacy:
 		return []diag.Fix{{Comment: "enable TLS 1.2 on the server answering at " + f.Address + " (Exchange TLS guidance: TLS 1.2 enabled, with strong crypto for .NET)"}}
-	case diag.CodeURLInvalid:
+	case catalog.URLInvalid:
 		return []diag.Fix{{Comment: "correct the stored value to a valid https:// URL on a name the certificate covers"}}
-	case diag.CodeMailServiceDisabled:
+	case catalog.MailServiceDisabled:
 		return []diag.Fix{{Comment: "nothing to do unless users need this service; then, on each server, set its services to start automatically and start them (Set-Service -StartupType Automatic; Start-Service), as Microsoft's \"Enable and configure POP3/IMAP4\" describes"}}
 	}
 	return nil
