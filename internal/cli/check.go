@@ -312,11 +312,10 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	// chains go, which halves the peak memory of a large organisation.
 	obs.Endpoints, obs.Handshakes, obs.Servers, endpoints = nil, nil, nil, nil
 	st.phase("judge", "findings", len(rep.Findings))
-	prober.Lookup(ctx, obs, remedy.Candidates(rep, obs.DNS))
 	if ctx.Err() != nil {
 		return state.interrupted()
 	}
-	remedy.Apply(rep, remedy.Input{Org: org, DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect})
+	rep = rep.WithFixes(remedy.Fixes(rep, remedy.Input{Org: org, DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect}))
 	st.phase("fixes")
 	progress.Done()
 	if err := script.write(rep, o.Version); err != nil {

@@ -9,15 +9,15 @@ import (
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
-	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // Input is what remedies are built from besides the report.
 type Input struct {
 	// Org is the organisation; nil when the URLs came from --url.
 	Org *inventory.Org
-	// DNS holds every lookup made, including the candidate names Candidates
-	// asked for, so a fix only moves clients to a name that resolves.
+	// DNS holds every lookup of the run, including the names of every
+	// certificate served (probe resolves them while observing), so a fix
+	// only moves clients to a name that resolves.
 	DNS map[string]*probe.DNSResult
 	// DNSServers are the servers asked (for messages).
 	DNSServers []string
@@ -42,37 +42,15 @@ type remedier struct {
 	urlSet   map[string]bool
 }
 
-// Apply fills every finding's Fix with the commands that fix it, in the
-// order to run them: DNS records first, then URLs, then application pool
-// recycles.
-func Apply(rep *diag.Report, in Input) {
+// Fixes returns, for each finding of rep in order, the commands that fix
+// it, in the order to run them: DNS records first, then URLs, then
+// application pool recycles. It changes nothing in rep.
+func Fixes(rep *diag.Report, in Input) [][]diag.Fix {
 	r := newRemedier(rep, in)
+	out := make([][]diag.Fix, len(rep.Findings))
 	for i := range rep.Findings {
-		rep.Findings[i].Fix = r.fix(&rep.Findings[i])
+		out[i] = r.fix(&rep.Findings[i])
 	}
-}
-
-// Candidates lists names a fix might move clients to that the run has not
-// looked up yet: the exact DNS names of the certificates served. The
-// caller resolves them before calling Apply.
-func Candidates(rep *diag.Report, known map[string]*probe.DNSResult) []string {
-	// Only the first names of each certificate are candidates: a certificate
-	// with thousands of SANs must not turn into thousands of DNS queries.
-	const perCert = 16
-	var out []string
-	for _, c := range rep.Certificates {
-		names := append([]string{c.CommonName}, c.SANs...)
-		for _, n := range names[:min(len(names), perCert)] {
-			n = strings.ToLower(n)
-			if !safetext.HostName(n) || !strings.Contains(n, ".") {
-				continue
-			}
-			if _, ok := known[n]; !ok && !slices.Contains(out, n) {
-				out = append(out, n)
-			}
-		}
-	}
-	slices.Sort(out)
 	return out
 }
 

@@ -254,7 +254,7 @@ func TestScriptOfApply(t *testing.T) {
 		src("EX01", inventory.ServiceAutodiscoverSCP, inventory.ScopeInternal, "EX01"),
 		src("EX01", inventory.ServiceEWS, inventory.ScopeInternal, "EWS (Default Web Site)"),
 	})
-	Apply(rep, Input{Org: org, DNS: found()})
+	apply(rep, Input{Org: org, DNS: found()})
 	var cmds, local []string
 	for _, fx := range rep.Findings[0].Fix {
 		switch {
