@@ -325,7 +325,6 @@ func TestPrincipalNameAndBinding(t *testing.T) {
 	}
 }
 
-
 func TestAutodiscoverRecord(t *testing.T) {
 	rep := &diag.Report{
 		Certificates: []diag.CertInfo{mailCert},
