@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 )
 
@@ -24,7 +25,7 @@ func (c *converter) internalTransportCert(e Entry, s *inventory.Server) {
 	}
 	der, err := StoreCertificate([]byte(raw))
 	if err != nil {
-		c.note("directory-value-unsafe", fmt.Sprintf("the internal transport certificate of %s (%s, %d bytes) cannot be read: %v; it is not judged", s.Name, attr, len(raw), err), src)
+		c.note(catalog.DirectoryValueUnsafe, fmt.Sprintf("the internal transport certificate of %s (%s, %d bytes) cannot be read: %v; it is not judged", s.Name, attr, len(raw), err), src)
 		return
 	}
 	s.InternalTransportCert = der
@@ -93,7 +94,7 @@ func (c *converter) federationTrust(e Entry, p dnPath) {
 		}
 		der, err := StoreCertificate([]byte(raw))
 		if err != nil {
-			c.note("directory-value-unsafe", fmt.Sprintf("the %s certificate of the federation trust %s (%s) cannot be read: %v; it is not judged", a.role, ft.Name, a.attr, err),
+			c.note(catalog.DirectoryValueUnsafe, fmt.Sprintf("the %s certificate of the federation trust %s (%s) cannot be read: %v; it is not judged", a.role, ft.Name, a.attr, err),
 				inventory.Source{Service: inventory.ServiceFederationTrust, Object: ft.Name, DN: e.DN, Attribute: a.attr})
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 )
 
@@ -55,7 +56,7 @@ func (c *converter) popImap(e Entry, p dnPath, service inventory.Service) {
 			src.Scope, src.Attribute, src.Value = a.scope, a.attr, v
 			host, port, enc, ok := parseConnectionSetting(v)
 			if !ok {
-				c.note("directory-value-unsafe", fmt.Sprintf("%s connection setting %q is not host:port[:SSL|TLS]", service, truncate(v, 200)), src)
+				c.note(catalog.DirectoryValueUnsafe, fmt.Sprintf("%s connection setting %q is not host:port[:SSL|TLS]", service, truncate(v, 200)), src)
 				continue
 			}
 			sch, def := scheme.starttls, scheme.starttlsPort

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/go-ldap/ldap/v3"
 )
@@ -114,7 +115,7 @@ func discover(ctx context.Context, s *searcher, root Entry, f Filter) (*inventor
 			continue // no enterprise CA in this forest
 		}
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights) {
-			notes = append(notes, inventory.Note{Code: "ldap-unreadable",
+			notes = append(notes, inventory.Note{Code: string(catalog.LDAPUnreadable),
 				Message: fmt.Sprintf("this account may not read the %s (%v): they are unknown, not missing", q.what, err),
 				Source:  inventory.Source{Origin: inventory.OriginLDAP, DN: base}})
 			all = append(all, entries...)

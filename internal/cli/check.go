@@ -320,7 +320,6 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	// chains go, which halves the peak memory of a large organisation.
 	obs.Endpoints, obs.Handshakes, obs.Servers, endpoints = nil, nil, nil, nil
 	st.phase("judge", "findings", len(rep.Findings))
-	prober.Lookup(ctx, obs, remedy.Candidates(rep, obs.DNS))
 	if ctx.Err() != nil {
 		return state.interrupted()
 	}
@@ -328,7 +327,7 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	if obs.Outside != nil && !slices.Equal(obs.Outside.DNSServers, obs.DNSServers) {
 		in.PublicDNSServers = obs.Outside.DNSServers
 	}
-	remedy.Apply(rep, in)
+	rep = rep.WithFixes(remedy.Fixes(rep, in))
 	st.phase("fixes")
 	progress.Done()
 	if err := script.write(rep, o.Version); err != nil {

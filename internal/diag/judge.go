@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -83,12 +84,12 @@ type findingKey struct {
 
 // certificateCodes are findings about a certificate rather than a connection.
 var certificateCodes = map[Code]bool{
-	CodeNameMismatch: true, CodeCNOnlyMatch: true, CodeCertExpired: true, CodeCertNotYetValid: true,
-	CodeCertExpiring: true, CodeCertSelfSigned: true, CodeCertUntrusted: true, CodeCertUnexpected: true,
-	CodeSelfSignedExternal: true, CodePrincipalNameMismatch: true, CodePrincipalNameSANOnly: true,
-	CodeCertWeakKey: true, CodeCertWeakSignature: true, CodeCertNegativeSerial: true, CodeCertUnknownCriticalExtension: true,
-	CodeCertRevoked: true, CodeRevocationUnavailable: true, CodeChainIncomplete: true, CodeCertValidityTooLong: true, CodeCertEKUMissing: true,
-	CodeChainExtraCert: true, CodeCertProfile: true,
+	catalog.NameMismatch: true, catalog.CNOnlyMatch: true, catalog.CertExpired: true, catalog.CertNotYetValid: true,
+	catalog.CertExpiring: true, catalog.CertSelfSigned: true, catalog.CertUntrusted: true, catalog.CertUnexpected: true,
+	catalog.SelfSignedExternal: true, catalog.PrincipalNameMismatch: true, catalog.PrincipalNameSANOnly: true,
+	catalog.CertWeakKey: true, catalog.CertWeakSignature: true, catalog.CertNegativeSerial: true, catalog.CertUnknownCriticalExtension: true,
+	catalog.CertRevoked: true, catalog.RevocationUnavailable: true, catalog.ChainIncomplete: true, catalog.CertValidityTooLong: true, catalog.CertEKUMissing: true,
+	catalog.ChainExtraCert: true, catalog.CertProfile: true,
 }
 
 type judge struct {

@@ -75,6 +75,21 @@ type StoredCertificate struct {
 	Cert   CertInfo
 }
 
+// WithFixes returns the report with each finding's Fix set from fixes (one
+// list per finding, in order, as remedy.Fixes returns them). The report it
+// is called on is not changed.
+func (r *Report) WithFixes(fixes [][]Fix) *Report {
+	out := *r
+	out.Findings = make([]Finding, len(r.Findings))
+	for i, f := range r.Findings {
+		if i < len(fixes) {
+			f.Fix = fixes[i]
+		}
+		out.Findings[i] = f
+	}
+	return &out
+}
+
 // ServerCert is what one server served for a name when asked at its own
 // address: a load-balanced name hides a server that serves another
 // certificate, this shows it.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/exdiag/exdiag/internal/ad"
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -33,7 +34,7 @@ func (j *judge) receiveConnectors() {
 			Attribute: "msExchSmtpTLSCertificate", Value: rc.TLSCertificateName}
 		name := rc.Server + `\` + rc.Name
 		if _, _, ok := ad.ParseTLSCertificateName(rc.TLSCertificateName); !ok {
-			j.addOrg(Finding{Code: CodeConnectorCertMismatch, Severity: Error, Host: strings.ToLower(rc.FQDN), Sources: []inventory.Source{src},
+			j.addOrg(Finding{Code: catalog.ConnectorCertMismatch, Severity: Error, Host: strings.ToLower(rc.FQDN), Sources: []inventory.Source{src},
 				Message: fmt.Sprintf("The TlsCertificateName of the receive connector %s, %q, is not of the form <I>issuer<S>subject: Exchange finds no certificate by it. %s", name, rc.TLSCertificateName, kb2989382)})
 			continue
 		}
@@ -42,7 +43,7 @@ func (j *judge) receiveConnectors() {
 			if hs == nil {
 				continue
 			}
-			f := Finding{Code: CodeConnectorCertMismatch, Severity: Error, Host: eo.Target.Host, Address: hostOf(hs.Key.Address), Sources: []inventory.Source{src}}
+			f := Finding{Code: catalog.ConnectorCertMismatch, Severity: Error, Host: eo.Target.Host, Address: hostOf(hs.Key.Address), Sources: []inventory.Source{src}}
 			switch {
 			case len(hs.Chain) > 0 && ad.NamesCertificate(rc.TLSCertificateName, hs.Chain[0]):
 				leaf := hs.Chain[0]
@@ -80,7 +81,7 @@ func (j *judge) sendConnectors() {
 		src := inventory.Source{Origin: j.originOf(), Service: inventory.ServiceSendConnector, Object: sc.Name, DN: sc.DN,
 			Attribute: "msExchSmtpTLSCertificate", Value: sc.TLSCertificateName}
 		// Listed under the connector's name: it is no host clients connect to.
-		f := Finding{Code: CodeConnectorCertMismatch, Severity: Error, Host: sc.Name, Sources: []inventory.Source{src}}
+		f := Finding{Code: catalog.ConnectorCertMismatch, Severity: Error, Host: sc.Name, Sources: []inventory.Source{src}}
 		via := strings.Join(sc.SourceServers, ", ")
 		if via == "" {
 			via = "the organisation's servers"

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/exdiag/exdiag/internal/ad"
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -59,7 +60,7 @@ func TestReceiveConnectorTLSCertificateName(t *testing.T) {
 				t.Fatalf("findings %q, want %q", got, tt.want)
 			}
 			for _, f := range rep.Findings {
-				if f.Code != CodeConnectorCertMismatch {
+				if f.Code != catalog.ConnectorCertMismatch {
 					continue
 				}
 				if !strings.Contains(f.Message, tt.msg) || f.Sources[0].Attribute != "msExchSmtpTLSCertificate" || f.Sources[0].Value != tt.tlsName {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -67,7 +68,7 @@ func (j *judge) internalTransportCert(s *inventory.Server) {
 	which := fmt.Sprintf("%s (%s, thumbprint %s, read from the directory: msExchServerInternalTLSCert)", what, subjectName(c), Thumbprint(c))
 	j.storedValidity(c, src, host, which, hurts)
 	if bits, ok := rsaBits(c); ok && bits < minRSABits {
-		j.addOrg(Finding{Code: CodeCertWeakKey, Severity: Warning, Host: host, Thumbprint: Thumbprint(c), Sources: []inventory.Source{src},
+		j.addOrg(Finding{Code: catalog.CertWeakKey, Severity: Warning, Host: host, Thumbprint: Thumbprint(c), Sources: []inventory.Source{src},
 			Message: fmt.Sprintf("%s has a %d-bit RSA key. Only Exchange servers use it, so no client refuses it, but keys under %d bits can be broken: renew it with a 2048-bit key.",
 				capitalize(which), bits, minRSABits)})
 	}
@@ -99,7 +100,7 @@ func (j *judge) compareServed(s *inventory.Server, published *x509.Certificate, 
 		if exchangeOnly && e.Peer != inventory.PeerExchange || !exchangeOnly && !SelfSigned(leaf) || Thumbprint(leaf) == want {
 			continue
 		}
-		f := Finding{Code: CodeInternalTransportMismatch, Severity: Warning, Host: eo.Target.Host, Address: hostOf(hs.Key.Address), Thumbprint: Thumbprint(leaf),
+		f := Finding{Code: catalog.InternalTransportMismatch, Severity: Warning, Host: eo.Target.Host, Address: hostOf(hs.Key.Address), Thumbprint: Thumbprint(leaf),
 			Sources: []inventory.Source{src}}
 		f.Message = fmt.Sprintf("%s presents certificate %s (%s, expires %s) at %s, where Exchange presents its internal transport certificate, but the internal transport certificate "+
 			"published in the directory (msExchServerInternalTLSCert) is %s (%s, expires %s): Exchange writes that copy when a certificate is enabled for SMTP as the default "+
@@ -126,13 +127,13 @@ func (j *judge) storedValidity(c *x509.Certificate, src inventory.Source, host, 
 	f := Finding{Host: host, Thumbprint: Thumbprint(c), Sources: []inventory.Source{src}}
 	switch {
 	case now.After(c.NotAfter):
-		f.Code, f.Severity = CodeCertExpired, Error
+		f.Code, f.Severity = catalog.CertExpired, Error
 		f.Message = fmt.Sprintf("%s expired on %s (%s ago). %s", capitalize(which), day(c.NotAfter), days(c.NotAfter, now), hurts)
 	case now.Before(c.NotBefore):
-		f.Code, f.Severity = CodeCertNotYetValid, Error
+		f.Code, f.Severity = catalog.CertNotYetValid, Error
 		f.Message = fmt.Sprintf("%s is valid only from %s (in %s): check the clock of the server that made it. %s", capitalize(which), day(c.NotBefore), days(now, c.NotBefore), hurts)
 	case c.NotAfter.Sub(now) < time.Duration(j.in.WarnDays)*24*time.Hour:
-		f.Code, f.Severity = CodeCertExpiring, Warning
+		f.Code, f.Severity = catalog.CertExpiring, Warning
 		f.Message = fmt.Sprintf("%s expires on %s, in %s. Renew it before then: %s", capitalize(which), day(c.NotAfter), days(now, c.NotAfter), hurts)
 	default:
 		return
@@ -182,7 +183,7 @@ func (j *judge) authCertificate() {
 			j.storedValidity(c, src, "Auth Configuration", which, authHurts)
 			continue
 		}
-		j.addOrg(Finding{Code: CodeAuthCertUnknown, Severity: Info, Host: "Auth Configuration", Thumbprint: thumb, Sources: []inventory.Source{src},
+		j.addOrg(Finding{Code: catalog.AuthCertUnknown, Severity: Info, Host: "Auth Configuration", Thumbprint: thumb, Sources: []inventory.Source{src},
 			Message: fmt.Sprintf("The Auth Configuration names %s as its %s OAuth certificate. No server served it and the directory does not store it, so exdiag cannot tell "+
 				"whether it is still there or when it expires: Exchange keeps it in each server's certificate store, which exdiag cannot read. %s Check its expiry on a server.",
 				thumb, t.role, authHurts)})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/lab"
 	"github.com/exdiag/exdiag/internal/probe"
@@ -74,7 +75,7 @@ func TestInternalTransportJoinsTheServedFinding(t *testing.T) {
 	rep := Judge(Input{Obs: b.obs, Org: org, Now: t0, WarnDays: 30})
 	var expiredFindings []Finding
 	for _, f := range rep.Findings {
-		if f.Code == CodeCertExpired {
+		if f.Code == catalog.CertExpired {
 			expiredFindings = append(expiredFindings, f)
 		}
 	}
@@ -150,7 +151,7 @@ func TestFederationAndAuthCertificates(t *testing.T) {
 		}
 	}
 	for _, f := range rep.Findings {
-		if f.Code == CodeAuthCertUnknown && f.Thumbprint != "AABB"+strings.Repeat("0", 36) {
+		if f.Code == catalog.AuthCertUnknown && f.Thumbprint != "AABB"+strings.Repeat("0", 36) {
 			t.Errorf("unknown thumbprint %q not normalised", f.Thumbprint)
 		}
 		if f.Host == "Microsoft Federation Gateway" && f.Thumbprint == Thumbprint(fedPrev) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/probe"
 )
 
@@ -55,12 +56,12 @@ func (j *judge) outsideEndpoint(eo probe.EndpointObservation) Endpoint {
 	tries := j.outsideStep(eo)
 	switch MatchHost(leaf, t.Host) {
 	case NoMatch:
-		f.Code, f.Severity = CodeNameMismatch, Error
+		f.Code, f.Severity = catalog.NameMismatch, Error
 		f.Message = fmt.Sprintf("%s: the server answering at %s serves a certificate (%s) that covers %s, not %s. Outlook shows \"The name of the security certificate is invalid "+
 			"or does not match the name of the site\" at every start%s.", tries, hs.Key.Address, subjectName(leaf), quotedList(CoveredNames(leaf)), t.Host, webSiteNote(eo))
 		j.add(f, f.Thumbprint, eo)
 	case MatchCNOnly:
-		f.Code, f.Severity = CodeCNOnlyMatch, Warning
+		f.Code, f.Severity = catalog.CNOnlyMatch, Warning
 		f.Message = fmt.Sprintf("%s: the certificate served at %s names %s only in its subject CN: Outlook on Windows accepts it, Outlook for Mac and phones reject it. "+
 			"Reissue it with %s as a DNS SAN.", tries, hs.Key.Address, t.Host, t.Host)
 		j.add(f, f.Thumbprint, eo)
@@ -70,7 +71,7 @@ func (j *judge) outsideEndpoint(eo probe.EndpointObservation) Endpoint {
 	}
 	if !hs.Trust.Verified {
 		g := f
-		g.Code, g.Severity, g.Cause = CodeCertUntrusted, Error, string(hs.Trust.Reason)
+		g.Code, g.Severity, g.Cause = catalog.CertUntrusted, Error, string(hs.Trust.Reason)
 		g.Message = tries + ": " + untrustedMessage(leaf, hs.Trust)
 		j.add(g, string(hs.Trust.Reason)+g.Thumbprint, eo)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -83,7 +84,7 @@ func (j *judge) siteView() {
 	}
 	for _, k := range order {
 		w := wan[k]
-		f := Finding{Code: CodeAutodiscoverSiteScope, Severity: Warning, Host: w.scp.eo.Target.Host, Cause: "across-wan"}
+		f := Finding{Code: catalog.AutodiscoverSiteScope, Severity: Warning, Host: w.scp.eo.Target.Host, Cause: "across-wan"}
 		f.Message = strings.Join(w.why, " ") + fmt.Sprintf(" The SCP of %s is %s; its server is in %s.", w.scp.eo.Endpoint.Source.Server, scopeWords(w.scp.scope), orUnknownSite(w.scp.site))
 		j.add(f, k, w.scp.eo)
 	}
@@ -191,7 +192,7 @@ func (j *judge) missingSites(scps []scpEntry) {
 				continue
 			}
 			src := s.eo.Endpoint.Source
-			f := Finding{Code: CodeAutodiscoverSiteScope, Severity: Warning, Host: s.eo.Target.Host, Cause: "missing-site"}
+			f := Finding{Code: catalog.AutodiscoverSiteScope, Severity: Warning, Host: s.eo.Target.Host, Cause: "missing-site"}
 			f.Message = fmt.Sprintf("The Autodiscover SCP of %s is scoped to the AD site %s (a Site= keyword), which does not exist in this forest (its sites: %s). "+
 				"No client is in that site, so clients everywhere rank this SCP after those of their own site and the unscoped ones%s.",
 				src.Server, site, strings.Join(known, ", "), ownSiteNote(s))

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -84,7 +85,7 @@ func TestAutodiscoverSiteScope(t *testing.T) {
 			rep := Judge(Input{Obs: obs, Org: org, Now: t0, WarnDays: 30})
 			var got []string
 			for _, f := range rep.Findings {
-				if f.Code != CodeAutodiscoverSiteScope || f.Severity != Warning {
+				if f.Code != catalog.AutodiscoverSiteScope || f.Severity != Warning {
 					t.Errorf("unexpected finding %s %s", f.Severity, f.Code)
 					continue
 				}

@@ -187,7 +187,7 @@ type AcceptedDomain struct {
 
 // Note is a reader's remark that is not an endpoint.
 type Note struct {
-	Code    string // a finding code, e.g. "ldap-unreadable", "directory-value-unsafe"
+	Code    string // a finding code of internal/catalog (a Note entry), e.g. "ldap-unreadable"
 	Message string
 	Source  Source
 }

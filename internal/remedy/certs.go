@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
@@ -68,7 +69,7 @@ func (r *remedier) renew(f *diag.Finding) []diag.Fix {
 	if cert == nil || !r.isLeaf(f.Thumbprint) {
 		return []diag.Fix{{Comment: "install the certifying authority's current intermediate certificate on the server answering at " + f.Address + ", so it is sent with the server certificate"}}
 	}
-	if f.Code == diag.CodeCertNotYetValid {
+	if f.Code == catalog.CertNotYetValid {
 		return []diag.Fix{{Comment: "check the clock of the server answering at " + f.Address + " and of the CA; the certificate is valid from " + cert.NotBefore.Format("2006-01-02")}}
 	}
 	if cert.SelfSigned {
@@ -266,7 +267,7 @@ func (r *remedier) bind(f *diag.Finding) []diag.Fix {
 	if len(r.in.Expect) > 0 {
 		want = r.in.Expect[0]
 	}
-	if f.Code == diag.CodeServersDisagree {
+	if f.Code == catalog.ServersDisagree {
 		want = f.Thumbprint
 	}
 	if want == "" {

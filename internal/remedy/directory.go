@@ -1,6 +1,7 @@
 package remedy
 
 import (
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 )
@@ -30,7 +31,7 @@ func (r *remedier) storedFix(f *diag.Finding) ([]diag.Fix, bool) {
 		return nil, false
 	}
 	switch f.Code {
-	case diag.CodeCertExpired, diag.CodeCertExpiring, diag.CodeCertNotYetValid, diag.CodeCertWeakKey:
+	case catalog.CertExpired, catalog.CertExpiring, catalog.CertNotYetValid, catalog.CertWeakKey:
 	default:
 		return nil, false
 	}
@@ -47,7 +48,7 @@ func (r *remedier) storedFix(f *diag.Finding) ([]diag.Fix, bool) {
 			"publishes it with Set-AuthConfig and restarts what uses it; answer No when asked to replace the internal transport certificate. " +
 			"In a hybrid deployment, run the Hybrid Configuration Wizard again afterwards"}}, true
 	}
-	if f.Code == diag.CodeCertNotYetValid {
+	if f.Code == catalog.CertNotYetValid {
 		return []diag.Fix{{Comment: "check the clock of " + f.Sources[0].Server + ": its internal transport certificate is valid from " + cert.NotBefore.Format("2006-01-02")}}, true
 	}
 	var fixes []diag.Fix
@@ -92,7 +93,7 @@ func edgeSubscription() []diag.Fix {
 // renewed: the trust is removed and created again.
 func (r *remedier) renewFederation(f *diag.Finding) []diag.Fix {
 	trust := f.Sources[0].Object
-	if f.Code == diag.CodeCertExpired {
+	if f.Code == catalog.CertExpired {
 		return []diag.Fix{{Comment: "an expired federation certificate cannot be replaced in place: remove every federated domain (Remove-FederatedDomain, the primary shared domain last), " +
 			"remove the federation trust (Remove-FederationTrust '" + trust + "') and create it again with a new certificate (Exchange documentation: Renew the federation certificate, " +
 			"Replace an expired federation certificate)"}}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 )
@@ -41,8 +42,8 @@ func TestInternalTransportRenewalFromTheDirectory(t *testing.T) {
 		{"an Edge server: on the Edge, then subscribe again", withEdge, "EDGE01", []string{"New-ExchangeCertificate -DomainName 'edge01.contoso.local','EDGE01' -Services SMTP", `New-EdgeSubscription -FileName 'C:\EdgeSubscription.xml'`}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			rep := storedReport(diag.CodeCertExpired, self(tt.server), it(tt.server))
-			Apply(rep, Input{Org: tt.org})
+			rep := storedReport(catalog.CertExpired, self(tt.server), it(tt.server))
+			apply(rep, Input{Org: tt.org})
 			fixes := rep.Findings[0].Fix
 			if diff := cmp.Diff(tt.want, commands(fixes)); diff != "" {
 				t.Errorf("commands (-want +got):\n%s", diff)
@@ -59,8 +60,8 @@ func TestFederationAndAuthRenewal(t *testing.T) {
 	trust := inventory.Source{Service: inventory.ServiceFederationTrust, Object: "Microsoft Federation Gateway", Attribute: "msExchFedOrgCertificate"}
 	withDomains := &inventory.Org{Servers: org.Servers, AcceptedDomains: []inventory.AcceptedDomain{{Name: "fabrikam.com", Type: inventory.InternalRelay}, {Name: "contoso.com"}}}
 
-	rep := storedReport(diag.CodeCertExpiring, fed, trust)
-	Apply(rep, Input{Org: withDomains})
+	rep := storedReport(catalog.CertExpiring, fed, trust)
+	apply(rep, Input{Org: withDomains})
 	fixes := rep.Findings[0].Fix
 	want := []string{
 		"$new = New-ExchangeCertificate -DomainName 'Federation' -FriendlyName 'Exchange Delegation Federation' -Services Federation -SubjectKeyIdentifier ([guid]::NewGuid().ToString('N')) -PrivateKeyExportable $true; Set-FederationTrust -Identity 'Microsoft Federation Gateway' -Thumbprint $new.Thumbprint -RefreshMetadata",
@@ -73,15 +74,15 @@ func TestFederationAndAuthRenewal(t *testing.T) {
 		t.Errorf("the TXT record step does not name the first domain users have: %+v", fixes)
 	}
 
-	rep = storedReport(diag.CodeCertExpired, fed, trust)
-	Apply(rep, Input{Org: withDomains})
+	rep = storedReport(catalog.CertExpired, fed, trust)
+	apply(rep, Input{Org: withDomains})
 	if fixes := rep.Findings[0].Fix; len(commands(fixes)) != 0 || !strings.Contains(fixes[0].Comment, "Remove-FederationTrust") {
 		t.Errorf("an expired federation certificate: %+v", fixes)
 	}
 
 	auth := inventory.Source{Service: inventory.ServiceAuthConfig, Object: "Auth Configuration"}
-	rep = storedReport(diag.CodeCertExpired, fed, auth)
-	Apply(rep, Input{Org: withDomains})
+	rep = storedReport(catalog.CertExpired, fed, auth)
+	apply(rep, Input{Org: withDomains})
 	if fixes := rep.Findings[0].Fix; len(fixes) != 1 || !strings.Contains(fixes[0].Comment, "MonitorExchangeAuthCertificate.ps1 -ValidateAndRenewAuthCertificate $true") {
 		t.Errorf("auth renewal: %+v", fixes)
 	}
@@ -111,16 +112,16 @@ func TestConnectorCertificateFix(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rep := &diag.Report{GeneratedAt: now, Certificates: []diag.CertInfo{renewed},
 				Endpoints: []diag.Endpoint{{URL: tt.scheme + "://mail.contoso.com", Scheme: tt.scheme, Host: "mail.contoso.com", Source: inventory.Source{Server: "EX16"}, Leaf: renewed.Thumbprint, Chain: []diag.CertInfo{renewed}}},
-				Findings:  []diag.Finding{{Code: diag.CodeConnectorCertMismatch, Severity: diag.Error, Host: "mail.contoso.com", Sources: []inventory.Source{rcSrc}}}}
-			Apply(rep, Input{Org: connOrg(tt.server)})
+				Findings:  []diag.Finding{{Code: catalog.ConnectorCertMismatch, Severity: diag.Error, Host: "mail.contoso.com", Sources: []inventory.Source{rcSrc}}}}
+			apply(rep, Input{Org: connOrg(tt.server)})
 			if diff := cmp.Diff(tt.want, commands(rep.Findings[0].Fix)); diff != "" {
 				t.Errorf("commands (-want +got):\n%s", diff)
 			}
 		})
 	}
 	// Nothing valid served: a request, no command naming a certificate.
-	rep := &diag.Report{GeneratedAt: now, Findings: []diag.Finding{{Code: diag.CodeConnectorCertMismatch, Severity: diag.Error, Sources: []inventory.Source{rcSrc}}}}
-	Apply(rep, Input{Org: connOrg("EX16")})
+	rep := &diag.Report{GeneratedAt: now, Findings: []diag.Finding{{Code: catalog.ConnectorCertMismatch, Severity: diag.Error, Sources: []inventory.Source{rcSrc}}}}
+	apply(rep, Input{Org: connOrg("EX16")})
 	if fixes := rep.Findings[0].Fix; len(commands(fixes)) != 0 || !strings.Contains(fixes[0].Comment, "request a certificate") {
 		t.Errorf("no candidate: %+v", fixes)
 	}
@@ -132,10 +133,10 @@ func TestSiteScopeAndOutsideFixes(t *testing.T) {
 		{Name: "EX16", Site: "HQ", Version: inventory.Version{Major: 15, Minor: 1, Build: 2507}},
 	}}
 	rep := &diag.Report{Findings: []diag.Finding{
-		{Code: diag.CodeAutodiscoverSiteScope, Sources: []inventory.Source{src("EX13", inventory.ServiceAutodiscoverSCP, inventory.ScopeInternal, "EX13")}},
-		{Code: diag.CodeAutodiscoverSiteScope, Sources: []inventory.Source{src("EX16", inventory.ServiceAutodiscoverSCP, inventory.ScopeInternal, "EX16")}},
+		{Code: catalog.AutodiscoverSiteScope, Sources: []inventory.Source{src("EX13", inventory.ServiceAutodiscoverSCP, inventory.ScopeInternal, "EX13")}},
+		{Code: catalog.AutodiscoverSiteScope, Sources: []inventory.Source{src("EX16", inventory.ServiceAutodiscoverSCP, inventory.ScopeInternal, "EX16")}},
 	}}
-	Apply(rep, Input{Org: sited})
+	apply(rep, Input{Org: sited})
 	got := append(commands(rep.Findings[0].Fix), commands(rep.Findings[1].Fix)...)
 	want := []string{"Set-ClientAccessServer -Identity 'EX13' -AutoDiscoverSiteScope 'Branch'", "Set-ClientAccessService -Identity 'EX16' -AutoDiscoverSiteScope 'HQ'"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -147,10 +148,10 @@ func TestSiteScopeAndOutsideFixes(t *testing.T) {
 	rep = &diag.Report{
 		Endpoints: []diag.Endpoint{{URL: "https://mail.contoso.com/owa", Host: "mail.contoso.com", Source: src("EX16", inventory.ServiceOWA, inventory.ScopeExternal, "owa"), Chain: []diag.CertInfo{covering}}},
 		Findings: []diag.Finding{
-			{Code: diag.CodeNameMismatch, Host: "contoso.com", Address: "203.0.113.80:443", Sources: []inventory.Source{outside}},
-			{Code: diag.CodeNameMismatch, Host: "autodiscover.contoso.com", Address: "203.0.113.81:443", Sources: []inventory.Source{outside}},
+			{Code: catalog.NameMismatch, Host: "contoso.com", Address: "203.0.113.80:443", Sources: []inventory.Source{outside}},
+			{Code: catalog.NameMismatch, Host: "autodiscover.contoso.com", Address: "203.0.113.81:443", Sources: []inventory.Source{outside}},
 		}}
-	Apply(rep, Input{Org: sited, PublicDNSServers: []string{"198.51.100.53:53"}})
+	apply(rep, Input{Org: sited, PublicDNSServers: []string{"198.51.100.53:53"}})
 	if f := rep.Findings[0].Fix; len(f) != 1 || f[0].Command != "" || !strings.Contains(f[0].Comment, "ExcludeHttpsRootDomain") || !strings.Contains(f[0].Comment, "203.0.113.80:443") {
 		t.Errorf("bare domain: %+v", f)
 	}

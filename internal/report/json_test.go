@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 )
 
@@ -94,7 +95,7 @@ func TestJSONArraysAreNeverNull(t *testing.T) {
 	rep := &diag.Report{
 		GeneratedAt: now,
 		Endpoints:   []diag.Endpoint{{URL: "https://x.example/owa"}},
-		Findings:    []diag.Finding{{Code: diag.CodeURLInvalid, Host: "x.example"}},
+		Findings:    []diag.Finding{{Code: catalog.URLInvalid, Host: "x.example"}},
 	}
 	out := render(t, rep, Options{Format: JSON})
 	if strings.Contains(out, "null") {

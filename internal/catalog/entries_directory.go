@@ -1,6 +1,4 @@
-package remedy
-
-import "github.com/exdiag/exdiag/internal/diag"
+package catalog
 
 // References of the explanations of the names and certificates Exchange
 // itself refers to.
@@ -10,11 +8,11 @@ const (
 	siteBlog  = "Exchange Team Blog: Exchange Active Directory Deployment Site"
 )
 
-// directoryExplanations cover the certificates and names the directory
-// holds (diag/rules_directory.go, rules_connectors.go, rules_sites.go).
-var directoryExplanations = []Explanation{
+// directoryEntries cover the certificates and names the directory holds
+// (diag/rules_directory.go, rules_connectors.go, rules_sites.go).
+var directoryEntries = []Entry{
 	{
-		Code: diag.CodeConnectorCertMismatch, Severity: diag.Error,
+		Code: ConnectorCertMismatch, Severity: Error, Clients: []Client{MailServers, ExchangeServers},
 		Title: "a connector's TlsCertificateName names the wrong certificate",
 		Means: text(
 			"A receive or send connector names the certificate it must use in TlsCertificateName (msExchSmtpTLSCertificate in Active Directory), as \"<I>issuer<S>subject\". The certificate it names is not the one the connector's servers serve, or it has expired. For a send connector, this code also covers an FQDN (the name the connector announces) that the named certificate does not cover.",
@@ -36,7 +34,7 @@ var directoryExplanations = []Explanation{
 		KB: []string{kb2989382},
 	},
 	{
-		Code: diag.CodeInternalTransportMismatch, Severity: diag.Warning,
+		Code: InternalTransportMismatch, Severity: Warning, Clients: []Client{ExchangeServers},
 		Title: "the published internal transport certificate is not served",
 		Means: text(
 			"Every Exchange server publishes its internal transport certificate (the default SMTP certificate) in Active Directory, in msExchServerInternalTLSCert on its server object. Where only Exchange servers connect (from Exchange 2013: ports 2525, 465 and 717), the server presents another certificate than the one published.",
@@ -54,7 +52,7 @@ var directoryExplanations = []Explanation{
 		KB: []string{kb953354},
 	},
 	{
-		Code: diag.CodeAutodiscoverSiteScope, Severity: diag.Warning,
+		Code: AutodiscoverSiteScope, Severity: Warning, Clients: []Client{OutlookWindows},
 		Title: "an Autodiscover SCP is scoped to the wrong AD site",
 		Means: text(
 			"Outlook on a domain-joined machine reads every Autodiscover service connection point (SCP) and tries them in this order: those scoped to its own AD site (the SCP's Site= keywords, AutoDiscoverSiteScope), then those scoped to no site, then the others. Here an SCP is scoped to a site that does not exist in the forest, or the clients of a site try another site's server first although a server of their own site has an SCP.",
@@ -77,7 +75,7 @@ var directoryExplanations = []Explanation{
 		KB: []string{siteBlog},
 	},
 	{
-		Code: diag.CodeAuthCertUnknown, Severity: diag.Info,
+		Code: AuthCertUnknown, Severity: Info, Clients: []Client{Browsers, ExchangeServers},
 		Title: "the OAuth certificate cannot be checked from here",
 		Means: text(
 			"The Auth Configuration (Get-AuthConfig) names the certificate Exchange signs OAuth tokens with by its thumbprint only; the certificate itself is in each server's certificate store. No server served it during the check and the directory does not store it, so exdiag cannot tell whether it is there or when it expires.",
