@@ -66,13 +66,17 @@ func (j *judge) internalTransportCert(s *inventory.Server) {
 	j.stored = append(j.stored, StoredCertificate{Role: role, Source: src, Cert: NewCertInfo(c)})
 	host := serverHost(s)
 	which := fmt.Sprintf("%s (%s, thumbprint %s, read from the directory: msExchServerInternalTLSCert)", what, subjectName(c), Thumbprint(c))
-	j.storedValidity(c, src, host, which, hurts)
+	// When the server no longer presents the published copy, enabling what
+	// it presents publishes that one instead, which settles the copy's
+	// dates as well: one fix, not two that contradict each other.
+	if !j.compareServed(s, c, src) {
+		j.storedValidity(c, src, host, which, hurts)
+	}
 	if bits, ok := rsaBits(c); ok && bits < minRSABits {
 		j.addOrg(Finding{Code: catalog.CertWeakKey, Severity: Warning, Host: host, Thumbprint: Thumbprint(c), Sources: []inventory.Source{src},
 			Message: fmt.Sprintf("%s has a %d-bit RSA key. Only Exchange servers use it, so no client refuses it, but keys under %d bits can be broken: renew it with a 2048-bit key.",
 				capitalize(which), bits, minRSABits)})
 	}
-	j.compareServed(s, c, src)
 }
 
 // compareServed compares the published internal transport certificate
@@ -82,11 +86,12 @@ func (j *judge) internalTransportCert(s *inventory.Server) {
 // gives a connector the internal transport certificate when no certificate
 // enabled for SMTP names its FQDN). Enable-ExchangeCertificate -Services
 // SMTP, answered Yes, writes the published copy; an Edge subscription
-// takes the certificate from there.
-func (j *judge) compareServed(s *inventory.Server, published *x509.Certificate, src inventory.Source) {
+// takes the certificate from there. It reports whether they differ.
+func (j *judge) compareServed(s *inventory.Server, published *x509.Certificate, src inventory.Source) bool {
 	want := Thumbprint(published)
 	own := j.ownedBy(s.Name)
 	exchangeOnly := slices.ContainsFunc(own, func(eo probe.EndpointObservation) bool { return eo.Endpoint.Peer == inventory.PeerExchange })
+	differ := false
 	for _, eo := range own {
 		e := eo.Endpoint
 		if e.Source.Service != inventory.ServiceSMTP {
@@ -107,7 +112,9 @@ func (j *judge) compareServed(s *inventory.Server, published *x509.Certificate, 
 			"SMTP certificate, and Edge subscriptions take it from there. Enable the certificate the server should use for SMTP again, so the two agree.",
 			s.Name, Thumbprint(leaf), subjectName(leaf), day(leaf.NotAfter), hs.Key.Address, want, subjectName(published), day(published.NotAfter))
 		j.add(f, want, eo)
+		differ = true
 	}
+	return differ
 }
 
 // serverHost is the name findings about a server are listed under.

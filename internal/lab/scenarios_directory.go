@@ -19,11 +19,16 @@ const webSiteIP = "127.0.0.6"
 // services, as Exchange keeps it. The public DNS view sends contoso.com to
 // the company web site, whose certificate names only www.contoso.com;
 // fabrikam.com is a relay domain and contoso.mail.onmicrosoft.com the hybrid
-// routing domain: neither gets an Autodiscover warning. It returns the
+// routing domain: neither gets an Autodiscover warning. EX56's directory
+// object still publishes the old certificate as its internal transport
+// certificate (it was once enabled for SMTP as the default), while the
+// server, the old one removed, presents its own self-signed certificate
+// where only Exchange servers connect. It returns the
 // certificates the story needs and the public DNS records of its web site.
 func hybridServers(o *Org) (map[string]CertSpec, []string) {
 	ex56 := namespaced(o, "EX56", "127.0.0.112", "2019", "mail-new")
 	ex57 := namespaced(o, "EX57", "127.0.0.113", "2019", "mail-new")
+	ex56.InternalCert = "hybrid-old"
 	for _, s := range []*ExchangeServer{ex56, ex57} {
 		for i, r := range s.Receive {
 			if r.Name == "Default Frontend "+s.Name {
@@ -60,7 +65,7 @@ func scenarioHybrid() *Scenario {
 	o.Records = publicDNS("127.0.0.112")
 	o.PublicRecords = append(publicDNS("127.0.0.112"), web...)
 	return &Scenario{Name: "hybrid", Org: o,
-		Description: "a hybrid deployment after a certificate renewal: connectors whose TlsCertificateName names the old certificate (KB 2989382), a send connector announcing a name its certificate does not cover, a federation certificate about to expire, the OAuth certificate, and a company web site on the bare domain whose certificate does not cover it",
+		Description: "a hybrid deployment after a certificate renewal: connectors whose TlsCertificateName names the old certificate (KB 2989382), a send connector announcing a name its certificate does not cover, a server whose directory object still publishes the old certificate as its internal transport certificate, a federation certificate about to expire, the OAuth certificate, and a company web site on the bare domain whose certificate does not cover it",
 		Certs:       certs}
 }
 
