@@ -12,6 +12,7 @@ targets=(
 	"./internal/probe FuzzParseTarget"
 	"./internal/ad FuzzReadLDIF"
 	"./internal/ad FuzzGuardConn"
+	"./internal/lab FuzzLDAPRequest"
 	"./internal/diag FuzzMatchHost"
 	"./internal/remedy FuzzQuote"
 	"./internal/inventory FuzzParseSerialNumber"

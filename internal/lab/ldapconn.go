@@ -35,6 +35,10 @@ type ldapConn struct {
 // reads its answers for that long.
 const ldapIdleTimeout = 10 * time.Minute
 
+// ldapWriteBuffer gathers a page's entries into few writes; the answers
+// to each request are flushed together.
+const ldapWriteBuffer = 32 << 10
+
 // OIDs of the extended operations the lab knows (RFC 4511 4.14, RFC 3062,
 // RFC 4511 4.4.1).
 const (
@@ -49,21 +53,30 @@ var errUnbind = errors.New("unbind")
 func (c *ldapConn) serve() {
 	for {
 		_ = c.conn.SetDeadline(time.Now().Add(ldapIdleTimeout))
-		p, err := readRequest(c.r)
-		var req *ldapRequest
-		if err == nil {
-			req, err = parseRequest(p)
-		}
-		if err == nil {
-			err = c.handle(req)
-		}
-		if errors.Is(err, errMalformed) || errors.Is(err, errTooLarge) {
-			c.disconnect(err)
-		}
-		if err != nil || c.w.Flush() != nil {
+		if c.next() != nil {
 			return
 		}
 	}
+}
+
+// next reads one request and answers it. An error ends the connection:
+// a malformed or oversized request after a notice of disconnection.
+func (c *ldapConn) next() error {
+	p, err := readRequest(c.r)
+	var req *ldapRequest
+	if err == nil {
+		req, err = parseRequest(p)
+	}
+	if err == nil {
+		err = c.handle(req)
+	}
+	if errors.Is(err, errMalformed) || errors.Is(err, errTooLarge) {
+		c.disconnect(err)
+	}
+	if err != nil {
+		return err
+	}
+	return c.w.Flush()
 }
 
 // handle answers one request. An error ends the connection.
@@ -146,7 +159,7 @@ func (c *ldapConn) startTLS(req *ldapRequest) error {
 		return err
 	}
 	c.conn, c.tls = tc, true
-	c.r, c.w = bufio.NewReader(tc), bufio.NewWriter(tc)
+	c.r, c.w = bufio.NewReader(tc), bufio.NewWriterSize(tc, ldapWriteBuffer)
 	return nil
 }
 

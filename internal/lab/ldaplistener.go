@@ -59,7 +59,7 @@ func (s *LDAPServer) accept(ln net.Listener, ldaps bool) {
 			if ldaps {
 				c.conn, c.tls = tls.Server(raw, s.spec.TLS), true
 			}
-			c.r, c.w = bufio.NewReader(c.conn), bufio.NewWriter(c.conn)
+			c.r, c.w = bufio.NewReader(c.conn), bufio.NewWriterSize(c.conn, ldapWriteBuffer)
 			c.serve()
 		}()
 	}

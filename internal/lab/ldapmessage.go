@@ -95,6 +95,9 @@ func checkBER(b []byte, depth int, one bool) error {
 	if depth > maxRequestDepth {
 		return fmt.Errorf("%w: nested deeper than %d", errMalformed, maxRequestDepth)
 	}
+	if one && len(b) == 0 {
+		return fmt.Errorf("%w: an empty element", errMalformed)
+	}
 	for count := 0; len(b) > 0; count++ {
 		if one && count > 0 {
 			return fmt.Errorf("%w: bytes after the message", errMalformed)

@@ -106,6 +106,24 @@ type ldapEntry struct {
 
 // StartLDAP starts the listeners and returns once they accept connections.
 func StartLDAP(spec LDAPSpec) (*LDAPServer, error) {
+	s, err := newLDAPServer(spec)
+	if err != nil {
+		return nil, err
+	}
+	if s.plain, err = s.listen(s.spec.Addr, false); err != nil {
+		return nil, err
+	}
+	if s.spec.TLS != nil {
+		if s.secure, err = s.listen(s.spec.LDAPSAddr, true); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// newLDAPServer makes the server's directory, before it listens.
+func newLDAPServer(spec LDAPSpec) (*LDAPServer, error) {
 	if spec.MaxPageSize <= 0 {
 		spec.MaxPageSize = 1000
 	}
@@ -122,16 +140,6 @@ func StartLDAP(spec LDAPSpec) (*LDAPServer, error) {
 	}
 	if spec.NTLM {
 		s.ntlm = ntlmFor(spec)
-	}
-	var err error
-	if s.plain, err = s.listen(spec.Addr, false); err != nil {
-		return nil, err
-	}
-	if spec.TLS != nil {
-		if s.secure, err = s.listen(spec.LDAPSAddr, true); err != nil {
-			s.Close()
-			return nil, err
-		}
 	}
 	return s, nil
 }
