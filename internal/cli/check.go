@@ -43,6 +43,7 @@ type CheckOptions struct {
 	Color       string
 	FailOn      string
 	Stats       bool
+	Verbose     bool
 	Script      string
 	Force       bool
 	// NoRevocation skips CRL and OCSP fetches (--no-revocation).
@@ -60,15 +61,20 @@ trust, self-signed, legacy TLS. URL schemes: https (443), smtp (STARTTLS, 25),
 imaps (993), imap (STARTTLS, 143), pop3s (995), pop3 (STARTTLS, 110); a bare
 host name means https://HOST/.
 
+URLs come from the arguments and --url; without any, from Active Directory.
+
 Exit codes (the same in every --format but nagios, which uses the
 monitoring-plugin codes 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):
-  0  checks ran; no finding at or above --fail-on
-  1  findings at or above --fail-on
-  2  usage error (bad flag or value)
-  3  could not run at all (e.g. unreadable --ca-file)
-An unreachable endpoint is a finding, not exit code 3.`
+  0    checks ran; no finding at or above --fail-on
+  1    findings at or above --fail-on
+  2    usage error (bad flag or value, a URL that cannot be parsed)
+  3    could not run at all (e.g. unreadable --ca-file, --script file exists)
+  130  interrupted (Ctrl+C)
+An unreachable endpoint is a finding, not exit code 3; so is a URL read
+from the directory that cannot be parsed.`
 
-const checkExample = `  exdiag check --url https://mail.contoso.com/owa --url ex01.contoso.local
+const checkExample = `  exdiag check mail.contoso.com owa.contoso.com
+  exdiag check --url https://mail.contoso.com/owa --url ex01.contoso.local
   exdiag check --url mail.contoso.com --dns-server 10.0.0.10 --ca-file corp-root.pem
   exdiag check --url mail.contoso.com --resolve mail.contoso.com:443:10.0.0.21 --expect-thumbprint 3BFBD8DF...
   exdiag check --url smtp://ex01.contoso.com --format json --fail-on warning`
@@ -77,12 +83,17 @@ const checkExample = `  exdiag check --url https://mail.contoso.com/owa --url ex
 func NewCmdCheck(f *Factory) *cobra.Command {
 	opts := &CheckOptions{IO: f.IO, Now: f.Now, Dialer: f.Dialer, SystemDNS: f.SystemDNS, Version: f.Version}
 	cmd := &cobra.Command{
-		Use:     "check",
+		Use:     "check [URL...]",
 		Short:   "Check the certificate, name and DNS of every Exchange URL",
 		Long:    checkLong,
 		Example: checkExample,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 && (opts.Dir.LDIF != "" || opts.Dir.LDAPURL != "" || len(opts.Dir.Servers) > 0) {
+				return usageErrorf("give URLs to check, or where to read them (--ldif, --ldap-url, --server), not both",
+					"URL arguments and --ldif, --ldap-url or --server exclude each other")
+			}
+			opts.URLs = append(opts.URLs, args...)
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -115,10 +126,11 @@ func NewCmdCheck(f *Factory) *cobra.Command {
 	// handshake crypto contends, and memory grows by a third). A server
 	// that never answers holds its connection until --timeout, so D dead
 	// endpoints cost about ceil(D/N) timeouts (make bench measures it).
-	fl.IntVar(&opts.Concurrency, "concurrency", 32, "at most `N` network exchanges in progress at once: connections (dial, STARTTLS and TLS handshake), DNS lookups, CRL, OCSP and AIA fetches; a server that never answers holds its place until --timeout")
+	fl.IntVar(&opts.Concurrency, "concurrency", probe.DefaultConcurrency, "at most `N` network exchanges in progress at once: connections (dial, STARTTLS and TLS handshake), DNS lookups, CRL, OCSP and AIA fetches; a server that never answers holds its place until --timeout")
 	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "deadline for each DNS query and each connection")
 	fl.StringVar(&opts.TargetHost, "target-host", "", "host `NAME` fixes move URLs to (default: chosen from the certificate served)")
-	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: text, markdown, json, junit or nagios")
+	fl.StringVar(&opts.Format, "format", "text", "output `FORMAT`: "+report.FormatNames)
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "also list every URL, the directory objects (with DNs), the fix explanations, endpoints and certificates")
 	fl.StringVar(&opts.Color, "color", "auto", "colour text output: auto, always or never (NO_COLOR is honoured)")
 	fl.StringVar(&opts.FailOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning or never")
 	fl.BoolVar(&opts.Stats, "stats", false, "print the time and counts of each phase to stderr")
@@ -135,7 +147,7 @@ func NewCmdCheck(f *Factory) *cobra.Command {
 
 func (o *CheckOptions) validate() error {
 	if _, err := report.ParseFormat(o.Format); err != nil {
-		return usageErrorf("use --format text, markdown, json, junit or nagios", "%s", err)
+		return usageErrorf("use --format "+report.FormatNames, "%s", err)
 	}
 	if _, err := term.ParseColorMode(o.Color); err != nil {
 		return usageErrorf("use --color auto, always or never", "%s", err)
@@ -155,6 +167,13 @@ func (o *CheckOptions) validate() error {
 	if o.Concurrency < 1 {
 		return usageErrorf("", "--concurrency %d must be at least 1", o.Concurrency)
 	}
+	for _, u := range o.URLs {
+		// A typo on the command line is the user's to fix, not a finding:
+		// CI must tell it from a broken certificate.
+		if _, err := probe.ParseTarget(u); err != nil {
+			return usageErrorf(urlHint, "%q is not a URL exdiag can check: %s", safetext.MaskURLPassword(u), strings.TrimPrefix(err.Error(), probe.ErrBadURL.Error()+": "))
+		}
+	}
 	if o.TargetHost != "" && (!safetext.HostName(o.TargetHost) || !strings.Contains(o.TargetHost, ".")) {
 		return usageErrorf("give a fully qualified DNS name the certificate covers, e.g. --target-host mail.contoso.com", "--target-host %q is not a DNS host name", o.TargetHost)
 	}
@@ -165,6 +184,9 @@ func (o *CheckOptions) validate() error {
 	}
 	return o.Dir.validate()
 }
+
+// urlHint says what --url and URL arguments accept.
+const urlHint = "give a host name (mail.contoso.com) or a URL: https://HOST[:PORT]/PATH, smtp://HOST[:PORT] (STARTTLS), imaps://, imap://, pop3s:// or pop3://"
 
 // domainOf turns a configuration naming context into the AD DNS domain:
 // CN=Configuration,DC=contoso,DC=local is contoso.local.
@@ -209,24 +231,39 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	// Before any network work: a run must not end unable to write its script.
+	script, err := o.openScript()
+	if err != nil {
+		return err
+	}
+	defer script.abandon()
 	st := &stats{on: o.Stats, w: o.IO.ErrOut, start: time.Now()}
 	format, _ := report.ParseFormat(o.Format)
-	progress := term.NewProgress(o.IO.ErrOut, o.IO.StderrTTY() && (format == report.Text || format == report.Markdown))
+	progress := term.NewProgress(o.IO.ErrOut, o.IO.StderrTTY() && (format == report.Text || format == report.Markdown || format == report.HTML))
 	defer progress.Done()
-	cfg.Progress = progress.Set
 	o.progress = progress
+	state := &runState{}
+	cfg.Progress = func(phase string, done, total int) {
+		state.set(phase, done, total)
+		progress.Set(phase, done, total)
+	}
 	var org *inventory.Org
 	endpoints := make([]inventory.Endpoint, 0, len(o.URLs))
 	for _, u := range o.URLs {
 		endpoints = append(endpoints, inventory.Endpoint{URL: safetext.MaskURLPassword(u), Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}})
 	}
 	if len(o.URLs) == 0 {
-		progress.Set("reading the directory", 0, 0)
+		cfg.Progress("reading the directory", 0, 0)
 		var ds ad.Stats
-		if org, ds, err = o.readOrg(ctx, cfg.DNSServers, cfg.Roots); err != nil {
+		org, ds, err = o.readOrg(ctx, cfg.DNSServers, cfg.Roots)
+		if ctx.Err() != nil {
+			return state.interrupted()
+		}
+		if err != nil {
 			return err
 		}
 		endpoints = org.Endpoints
+		state.read(len(endpoints), len(org.Servers))
 		st.phase("discovery", "searches", ds.Searches, "pages", ds.Pages, "entries", ds.Entries, "servers", len(org.Servers), "urls", len(endpoints))
 		cfg.DirectoryCRLs = org.CRLs
 		if d := domainOf(org.ConfigNC); d != "" {
@@ -242,6 +279,9 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 			domains = append(domains, d.Name)
 		}
 		prober.Autodiscover(ctx, obs, domains)
+	}
+	if ctx.Err() != nil {
+		return state.interrupted()
 	}
 	st.phaseTime("dns", obs.Stats.DNSTime, "lookups", obs.Stats.DNSLookups)
 	st.phaseTime("tls", obs.Stats.TLSTime, "handshakes", obs.Stats.Handshakes)
@@ -260,20 +300,27 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	for _, t := range o.Expect {
 		expect = append(expect, diag.NormalizeThumbprint(t))
 	}
-	now, _ := o.clock()
-	rep := diag.Judge(diag.Input{Obs: obs, Org: org, Now: now(), WarnDays: o.WarnDays, Expect: expect})
+	// The run happened now; validity is judged as of --as-of when given.
+	runAt := o.Now()
+	judgeAt := runAt
+	if o.AsOf != "" {
+		clock, _ := o.clock()
+		judgeAt = clock()
+	}
+	rep := diag.Judge(diag.Input{Obs: obs, Org: org, Now: judgeAt, GeneratedAt: runAt, WarnDays: o.WarnDays, Expect: expect})
+	// What follows needs only the DNS answers: let the handshakes and their
+	// chains go, which halves the peak memory of a large organisation.
+	obs.Endpoints, obs.Handshakes, obs.Servers, endpoints = nil, nil, nil, nil
 	st.phase("judge", "findings", len(rep.Findings))
 	prober.Lookup(ctx, obs, remedy.Candidates(rep, obs.DNS))
 	if ctx.Err() != nil {
-		return runError(fmt.Errorf("interrupted"), "run exdiag check again; nothing was changed")
+		return state.interrupted()
 	}
 	remedy.Apply(rep, remedy.Input{Org: org, DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect})
 	st.phase("fixes")
 	progress.Done()
-	if o.Script != "" {
-		if err := o.writeScript(rep); err != nil {
-			return err
-		}
+	if err := script.write(rep, o.Version); err != nil {
+		return err
 	}
 	err = o.render(rep)
 	st.phase("render")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/exdiag/exdiag/internal/lab"
 	"github.com/exdiag/exdiag/internal/remedy"
+	"github.com/exdiag/exdiag/internal/report"
 )
 
 // LabOptions are the flags of `exdiag demo` and `exdiag lab`.
@@ -18,6 +19,7 @@ type LabOptions struct {
 	Scenario string
 	// Check flags passed through by demo.
 	Format, Color, FailOn string
+	Verbose               bool
 }
 
 func addScenarioFlag(cmd *cobra.Command, o *LabOptions) {
@@ -43,6 +45,9 @@ Scenarios:
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			extra := []string{"--format", o.Format, "--color", o.Color, "--fail-on", o.FailOn}
+			if o.Verbose {
+				extra = append(extra, "--verbose")
+			}
 			if o.Scenario == "hostile" {
 				return demoHostile(cmd.Context(), f, extra)
 			}
@@ -59,7 +64,8 @@ Scenarios:
 		},
 	}
 	addScenarioFlag(cmd, o)
-	cmd.Flags().StringVar(&o.Format, "format", "text", "output `FORMAT`: text, markdown or json")
+	cmd.Flags().StringVar(&o.Format, "format", "text", "output `FORMAT`: "+report.FormatNames)
+	cmd.Flags().BoolVarP(&o.Verbose, "verbose", "v", false, "also list every URL, the directory objects, endpoints and certificates")
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "colour text output: auto, always or never")
 	cmd.Flags().StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above `LEVEL`: error, warning or never")
 	return cmd

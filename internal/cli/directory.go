@@ -81,18 +81,18 @@ func (o *CheckOptions) readOrg(ctx context.Context, dnsServers []string, roots *
 	// from all output from here on.
 	o.IO.Redact(pw)
 	if o.IO.StdinTTY() || o.IO.StderrTTY() {
-		co.PasswordPrompt = func(prompt string) (string, error) {
-			defer o.progress.Hold()() // its redraw would overwrite the prompt
+		co.PasswordPrompt = o.progress.Prompting(func(prompt string) (string, error) {
 			pw, err := o.IO.ReadPassword(prompt)
 			o.IO.Redact(pw)
 			return pw, err
-		}
+		})
 	}
 	org, stats, err := ad.Read(ctx, co, filter)
 	if err != nil {
 		return nil, stats, directoryError(err)
 	}
 	if o.IO.StderrTTY() {
+		defer o.progress.Hold()() // a line of its own, not after the progress line
 		fmt.Fprintf(o.IO.ErrOut, "exdiag: read %s of %s from %s (%s, %s)\n", count(len(org.Endpoints), "URL"),
 			count(len(org.Servers), "server"), stats.DC, count(stats.Searches, "search"), count(stats.Pages, "page"))
 	}

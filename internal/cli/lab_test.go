@@ -56,7 +56,7 @@ func TestLabPrintsAWorkingCheckCommand(t *testing.T) {
 	_, cmdline, _ := strings.Cut(checkLine, "| exdiag ")
 	args := shellSplit(t, cmdline)
 	stdout, stderr, code := runCLI(t, "exdiag-lab\n", append(args, "--format", "json")...)
-	if code != ExitFindings || !strings.Contains(stdout, `"code": "principal-name-mismatch"`) {
+	if code != ExitFindings || !strings.Contains(stdout, `"code":"principal-name-mismatch"`) {
 		t.Errorf("the printed command gave exit %d and no principal-name-mismatch:\n%s\n%s", code, stdout, stderr)
 	}
 	if !strings.Contains(printed, "LDAPTLS_CACERT=") || !strings.Contains(printed, "--ldif ") {

@@ -25,7 +25,7 @@ func TestCheckNTLM(t *testing.T) {
 		for _, user := range []string{lab.LabUser, upn} {
 			args := append([]string{"check", "--ldap-url", url, "--auth", "ntlm", "--user", user, "--password-stdin", "--format", "json"}, l.NetworkArgs()...)
 			r := runWith(lab.LabPassword+"\n", nil, args...)
-			if r.code != ExitFindings || !strings.Contains(r.stdout, `"code": "principal-name-mismatch"`) {
+			if r.code != ExitFindings || !strings.Contains(r.stdout, `"code":"principal-name-mismatch"`) {
 				t.Errorf("%s as %s: exit %d, want the scenario's findings\n%s", url, user, r.code, r.stderr)
 			}
 		}

@@ -12,28 +12,64 @@ import (
 	"github.com/exdiag/exdiag/internal/term"
 )
 
-// writeScript writes the fixes as a PowerShell script, never over an
-// existing file unless --force: a reviewed change must not be clobbered.
-func (o *CheckOptions) writeScript(rep *diag.Report) error {
-	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	if o.Force {
-		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+// scriptFile is --script's file, opened before any network work so that a
+// run never ends unable to write it. It is never written over unless
+// --force: a reviewed change must not be clobbered.
+type scriptFile struct {
+	f       *os.File
+	name    string
+	created bool // removed again when the run ends without writing it
+	written bool
+}
+
+// openScript opens --script's file, or returns nil without --script.
+func (o *CheckOptions) openScript() (*scriptFile, error) {
+	if o.Script == "" {
+		return nil, nil
 	}
-	f, err := os.OpenFile(o.Script, flags, 0o644)
+	f, err := os.OpenFile(o.Script, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	created := err == nil
+	if errors.Is(err, fs.ErrExist) && o.Force {
+		f, err = os.OpenFile(o.Script, os.O_WRONLY, 0)
+	}
 	if errors.Is(err, fs.ErrExist) {
-		return runError(fmt.Errorf("--script %s already exists", o.Script), "choose another file name, or add --force to overwrite it")
+		return nil, runError(fmt.Errorf("--script %s already exists", o.Script), "choose another file name, or add --force to overwrite it")
 	}
 	if err != nil {
-		return runError(fmt.Errorf("--script: %w", err))
+		return nil, runError(fmt.Errorf("--script: %w", err), "give a file in a folder you can write to")
 	}
-	_, werr := f.WriteString(remedy.Script(rep, o.Version))
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
+	return &scriptFile{f: f, name: o.Script, created: created}, nil
+}
+
+// write replaces the file's content with the fixes as a PowerShell script.
+func (s *scriptFile) write(rep *diag.Report, version string) error {
+	if s == nil {
+		return nil
 	}
-	if werr != nil {
-		return runError(fmt.Errorf("--script %s: %w", o.Script, werr))
+	s.written = true
+	err := s.f.Truncate(0)
+	if err == nil {
+		_, err = s.f.WriteString(remedy.Script(rep, version))
+	}
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return runError(fmt.Errorf("--script %s: %w", s.name, err))
 	}
 	return nil
+}
+
+// abandon closes a file the run did not write, and removes it if the run
+// created it.
+func (s *scriptFile) abandon() {
+	if s == nil || s.written {
+		return
+	}
+	s.f.Close()
+	if s.created {
+		os.Remove(s.name)
+	}
 }
 
 // render writes the report and turns findings into the exit code.
@@ -43,7 +79,7 @@ func (o *CheckOptions) render(rep *diag.Report) error {
 	failOn, never, _ := parseFailOn(o.FailOn)
 	ropts := report.Options{
 		Format: format, Palette: term.NewPalette(format == report.Text && o.IO.StdoutColor(mode)), ToolVersion: o.Version,
-		FailOn: failOn, FailNever: never, WarnDays: o.WarnDays,
+		FailOn: failOn, FailNever: never, WarnDays: o.WarnDays, Verbose: o.Verbose, Width: o.IO.StdoutWidth(),
 	}
 	if err := report.Render(o.IO.Out, rep, ropts); err != nil {
 		return runError(fmt.Errorf("write report: %w", err))

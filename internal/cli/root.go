@@ -20,6 +20,9 @@ import (
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	// The first Ctrl+C ends the run cleanly (exit 130, saying what was
+	// done); a second one, with the default handler back, ends it at once.
+	context.AfterFunc(ctx, stop)
 	if len(os.Args) > 1 {
 		cobra.MousetrapHelpText = ""
 	} else {
@@ -40,7 +43,8 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		err = usageErrorf("run 'exdiag --help' for usage", "%s", strings.TrimPrefix(err.Error(), "Error: "))
 	}
 	var ee *exitError
-	if errors.As(err, &ee) && nagiosRequested(args) {
+	// Ctrl+C keeps exit 130: it is no plugin status, and no one monitors it.
+	if errors.As(err, &ee) && ee.code != ExitInterrupted && nagiosRequested(args) {
 		// A monitoring system shows stdout and reads 3 as UNKNOWN.
 		report.WriteNagiosUnknown(f.IO.Out, safetext.Escape(err.Error()))
 		printError(f.IO.ErrOut, err)

@@ -46,7 +46,7 @@ func runWith(stdin string, env map[string]string, args ...string) cliRun {
 // allFormats are the --format values this build accepts.
 func allFormats() []string {
 	var out []string
-	for _, f := range []string{"text", "markdown", "json", "junit", "nagios"} {
+	for _, f := range []string{"text", "markdown", "html", "json", "junit", "nagios"} {
 		if _, err := report.ParseFormat(f); err == nil {
 			out = append(out, f)
 		}

@@ -138,6 +138,9 @@ type Finding struct {
 	Fix []Fix
 	// Thumbprint is the SHA-1 of the leaf involved, when a certificate is.
 	Thumbprint string
+	// Servers are the per-server observations the finding compares
+	// (servers-disagree); renderers group them by certificate.
+	Servers []ServerCert
 	// Cause refines the code with a stable token where one code has
 	// several causes (a probe.ErrorKind for tls-error, a probe.TrustReason
 	// for cert-untrusted), so that fixes never depend on message text.

@@ -225,6 +225,25 @@ func TestUnsafeDirectoryValueGetsItsOwnFinding(t *testing.T) {
 	}
 }
 
+// --as-of moves the judgement, not the time of the run: a certificate
+// that is fine today is expired as of a later date, and the report keeps
+// both instants.
+func TestAsOfIsNotTheRunTime(t *testing.T) {
+	p := newPKI(t)
+	b := newObs(t).url("https://mail.contoso.com/", trusted(p.leaf(t, t0.AddDate(1, 0, 0), "mail.contoso.com")))
+	later := t0.AddDate(2, 0, 0)
+	rep := Judge(Input{Obs: b.obs, Now: later, GeneratedAt: t0, WarnDays: 30})
+	if !rep.GeneratedAt.Equal(t0) || !rep.AsOf.Equal(later) {
+		t.Errorf("generatedAt %s, asOf %s; want %s and %s", rep.GeneratedAt, rep.AsOf, t0, later)
+	}
+	if got, want := codes(rep), []string{"error cert-expired mail.contoso.com [1]"}; !equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+	if rep := Judge(Input{Obs: b.obs, Now: t0}); !rep.GeneratedAt.Equal(t0) || !rep.AsOf.Equal(t0) {
+		t.Errorf("without GeneratedAt both are Now: %s, %s", rep.GeneratedAt, rep.AsOf)
+	}
+}
+
 // Every character remedy refuses to quote (safetext's one definition) is a
 // directory-value-unsafe finding, bidi and invisible marks included.
 func TestUnsafeServerNames(t *testing.T) {

@@ -8,8 +8,11 @@ import (
 
 // Report is the judged result of one run, as every renderer sees it.
 type Report struct {
-	// GeneratedAt is the clock's time when the report was judged.
+	// GeneratedAt is when the run happened (the real clock).
 	GeneratedAt time.Time
+	// AsOf is when certificate validity and expiry are judged: --as-of,
+	// else the same instant as GeneratedAt.
+	AsOf time.Time
 	// Org is the organisation name, when the URLs came from the directory.
 	Org string
 	// Endpoints has one entry per URL checked, in input order.
@@ -18,9 +21,30 @@ type Report struct {
 	Certificates []CertInfo
 	// Findings are sorted: severity (highest first), host, code, address.
 	Findings []Finding
+	// Servers are what each server served for a name that several servers
+	// publish, asked at the server's own address (probe.PlanServerProbes).
+	Servers []ServerCert
 	// DNSServers are the servers asked.
 	DNSServers []string
 	Summary    Summary
+}
+
+// ServerCert is what one server served for a name when asked at its own
+// address: a load-balanced name hides a server that serves another
+// certificate, this shows it.
+type ServerCert struct {
+	Server string // EX22
+	Host   string // the name sent as SNI
+	Port   int
+	// Service is what listens on the port as Enable-ExchangeCertificate
+	// names it: IIS, SMTP, POP or IMAP.
+	Service string
+	// Address is the ip:port connected to; empty when the server had none.
+	Address string
+	// Leaf is the thumbprint of the certificate served; empty when none was.
+	Leaf string
+	// Error says why no certificate was obtained, if so.
+	Error string
 }
 
 // Summary counts what was checked and found.

@@ -124,6 +124,7 @@ func (j *judge) serversDisagree() {
 		host  string
 		byThb map[string][]probe.ServerObservation
 		certs map[string]*x509.Certificate
+		all   []probe.ServerObservation
 		fails []string
 	}
 	groups := map[string]*group{}
@@ -136,13 +137,12 @@ func (j *judge) serversDisagree() {
 			groups[k] = g
 			order = append(order, k)
 		}
+		g.all = append(g.all, so)
 		hs := j.in.Obs.Handshakes[so.Handshake]
 		if hs == nil || len(hs.Chain) == 0 {
-			why := so.Err
-			if hs != nil && hs.Err != nil {
-				why = hs.Err.Error()
+			if !slices.Contains(g.fails, so.Server) {
+				g.fails = append(g.fails, so.Server)
 			}
-			g.fails = append(g.fails, fmt.Sprintf("%s could not be checked (%s)", so.Server, why))
 			continue
 		}
 		t := Thumbprint(hs.Chain[0])
@@ -160,13 +160,16 @@ func (j *judge) serversDisagree() {
 			return cmp.Or(g.certs[b].NotAfter.Compare(g.certs[a].NotAfter), cmp.Compare(a, b))
 		})
 		newest := thumbs[0]
-		var parts []string
 		f := Finding{Code: CodeServersDisagree, Severity: Error, Host: g.host, Thumbprint: newest}
 		members := newMemberSet()
-		for _, t := range thumbs {
+		var parts []string
+		for i, t := range thumbs {
 			c := g.certs[t]
+			var names []string
 			for _, so := range g.byThb[t] {
-				parts = append(parts, fmt.Sprintf("%s (%s, %s) serves %s (%s, expires %s)", so.Server, so.Handshake.Address, service(so.Port, so.StartTLS), t, subjectName(c), day(c.NotAfter)))
+				if !slices.Contains(names, so.Server) {
+					names = append(names, so.Server)
+				}
 				if t != newest {
 					if f.Address == "" {
 						f.Address = hostOf(so.Handshake.Address)
@@ -174,12 +177,39 @@ func (j *judge) serversDisagree() {
 					j.laggingServer(&f, so, members)
 				}
 			}
+			what := fmt.Sprintf("%s (%s, expires %s)", t, subjectName(c), day(c.NotAfter))
+			if i == 0 {
+				parts = append(parts, fmt.Sprintf("The newest, %s, is served by %s", what, nameList(names)))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s by %s", what, nameList(names)))
+			}
 		}
-		parts = append(parts, g.fails...)
-		f.Message = fmt.Sprintf("%s is served by several servers that do not all serve the same certificate: %s. Clients get a different certificate depending on which server answers; bind the newest one (%s) on every server.",
+		if len(g.fails) > 0 {
+			parts = append(parts, nameList(g.fails)+" could not be checked")
+		}
+		for _, so := range g.all {
+			f.Servers = append(f.Servers, j.serverCert(so))
+		}
+		f.Message = fmt.Sprintf("%s is served by several servers that do not all serve the same certificate. %s. Clients get a different certificate depending on which server answers; bind the newest one (%s) on every server.",
 			g.host, strings.Join(parts, "; "), newest)
 		j.addOrg(f)
 	}
+}
+
+// maxNamedServers is how many servers a message names before "and N more":
+// the finding's Servers list them all.
+const maxNamedServers = 5
+
+// nameList is "EX21", "EX21 and EX31", "EX21, EX22 and EX31" or, past
+// maxNamedServers, "EX01, …, EX05 and 12 more".
+func nameList(names []string) string {
+	if len(names) > maxNamedServers {
+		return strings.Join(names[:maxNamedServers], ", ") + fmt.Sprintf(" and %d more", len(names)-maxNamedServers)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // serverCertificates judges what each server serves for a shared name

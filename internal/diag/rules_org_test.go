@@ -2,6 +2,8 @@ package diag
 
 import (
 	"crypto/x509"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -93,8 +95,32 @@ func TestServersDisagree(t *testing.T) {
 	if f.Thumbprint != Thumbprint(renewed) || f.Address != "192.0.2.6" || len(f.Sources) != 1 || f.Sources[0].Server != "EX02" {
 		t.Errorf("finding should point at EX02 and the renewed certificate: %+v", f)
 	}
-	if !strings.Contains(f.Message, "EX02 (192.0.2.6:443, IIS) serves "+Thumbprint(old)) {
+	if !strings.Contains(f.Message, Thumbprint(old)+" (CN=mail.contoso.com, expires 2026-08-01) by EX02") {
 		t.Errorf("message %q does not name what EX02 serves", f.Message)
+	}
+	want := []ServerCert{
+		{Server: "EX01", Host: "mail.contoso.com", Port: 443, Service: "IIS", Address: hsNew.Key.Address, Leaf: Thumbprint(renewed)},
+		{Server: "EX02", Host: "mail.contoso.com", Port: 443, Service: "IIS", Address: "192.0.2.6:443", Leaf: Thumbprint(old)},
+	}
+	if !slices.Equal(f.Servers, want) || !slices.Equal(rep.Servers, want) {
+		t.Errorf("servers %+v / report servers %+v, want %+v", f.Servers, rep.Servers, want)
+	}
+}
+
+// A message names at most maxNamedServers servers per certificate; the
+// finding's Servers list every one.
+func TestNameList(t *testing.T) {
+	for n, want := range map[int]string{
+		1: "EX1", 2: "EX1 and EX2", 3: "EX1, EX2 and EX3",
+		7: "EX1, EX2, EX3, EX4, EX5 and 2 more",
+	} {
+		var names []string
+		for i := range n {
+			names = append(names, "EX"+strconv.Itoa(i+1))
+		}
+		if got := nameList(names); got != want {
+			t.Errorf("%d names: %q, want %q", n, got, want)
+		}
 	}
 }
 

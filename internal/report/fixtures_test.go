@@ -190,3 +190,49 @@ func cleanReport() *diag.Report {
 		},
 	}
 }
+
+// renewalReport is a renewal that reached only some servers behind
+// mail.contoso.com: EX02 still serves the old certificate, EX03 could not
+// be asked.
+func renewalReport() *diag.Report {
+	renewed := mailCert
+	renewed.NotBefore, renewed.NotAfter = time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC), time.Date(2027, 5, 20, 0, 0, 0, 0, time.UTC)
+	renewed.Thumbprint = "7E1D2C3B4A5968778695A4B3C2D1E0F1A2B3C4D5"
+	renewed.SHA256 = "7E1D2C3B4A5968778695A4B3C2D1E0F1A2B3C4D5E6F708192A3B4C5D6E7F8091"
+	owa1 := vdir("EX01", "owa (Default Web Site)", inventory.ServiceOWA, inventory.ScopeExternal, "msExchExternalHostName")
+	owa2 := vdir("EX02", "owa (Default Web Site)", inventory.ServiceOWA, inventory.ScopeExternal, "msExchExternalHostName")
+	servers := []diag.ServerCert{
+		{Server: "EX01", Host: "mail.contoso.com", Port: 443, Service: "IIS", Address: "10.0.0.5:443", Leaf: renewed.Thumbprint},
+		{Server: "EX01", Host: "mail.contoso.com", Port: 25, Service: "SMTP", Address: "10.0.0.5:25", Leaf: renewed.Thumbprint},
+		{Server: "EX02", Host: "mail.contoso.com", Port: 443, Service: "IIS", Address: "10.0.0.6:443", Leaf: mailCert.Thumbprint},
+		{Server: "EX02", Host: "mail.contoso.com", Port: 25, Service: "SMTP", Address: "10.0.0.6:25", Leaf: renewed.Thumbprint},
+		{Server: "EX03", Host: "mail.contoso.com", Port: 443, Service: "IIS", Address: "10.0.0.7:443", Error: "refused: connection to 10.0.0.7:443 refused"},
+	}
+	bind := diag.Fix{Comment: "on EX02: bind the renewed certificate", Shell: "powershell", Server: "EX02",
+		Command: "Enable-ExchangeCertificate -Server 'EX02' -Thumbprint '" + renewed.Thumbprint + "' -Services IIS"}
+	return &diag.Report{
+		GeneratedAt:  now,
+		AsOf:         now,
+		Org:          "Contoso",
+		Certificates: []diag.CertInfo{mailCert, renewed},
+		Servers:      servers,
+		Summary:      diag.Summary{URLs: 2, Hosts: 1, Handshakes: 6, Errors: 1, Warnings: 1},
+		Endpoints: []diag.Endpoint{
+			ep("https://mail.contoso.com/owa", "mail.contoso.com", "203.0.113.10:443", "TLS 1.3", &renewed, owa1),
+			ep("https://mail.contoso.com/owa", "mail.contoso.com", "203.0.113.10:443", "TLS 1.3", &renewed, owa2),
+		},
+		Findings: []diag.Finding{{
+			Code: diag.CodeServersDisagree, Severity: diag.Error, Host: "mail.contoso.com", Address: "10.0.0.6",
+			URLs: []string{"https://mail.contoso.com/owa"}, Sources: []inventory.Source{owa2}, Thumbprint: renewed.Thumbprint, Servers: servers,
+			Message: "mail.contoso.com is served by several servers that do not all serve the same certificate. The newest, " + renewed.Thumbprint +
+				" (CN=mail.contoso.com, expires 2027-05-20), is served by EX01 and EX02; " + mailCert.Thumbprint +
+				" (CN=mail.contoso.com, expires 2026-06-13) by EX02; EX03 could not be checked. Clients get a different certificate depending on which server answers.",
+			Fix: []diag.Fix{bind},
+		}, {
+			Code: diag.CodeCertExpiring, Severity: diag.Warning, Host: "mail.contoso.com", Address: "10.0.0.6",
+			URLs: []string{"https://mail.contoso.com/owa"}, Sources: []inventory.Source{owa2}, Thumbprint: mailCert.Thumbprint,
+			Message: "The certificate CN=mail.contoso.com served at 10.0.0.6 expires on 2026-06-13, in 12 days.",
+			Fix:     []diag.Fix{bind},
+		}},
+	}
+}

@@ -104,7 +104,7 @@ func tableProblem(md string) string {
 }
 
 func TestHostileIsEscaped(t *testing.T) {
-	for _, f := range []Format{Text, Markdown, JSON} {
+	for _, f := range []Format{Text, Markdown, HTML, JSON} {
 		var buf bytes.Buffer
 		if err := Render(&buf, hostileReport(), Options{Format: f}); err != nil {
 			t.Fatal(err)
@@ -120,6 +120,9 @@ func TestHostileIsEscaped(t *testing.T) {
 		}
 		if f != JSON && (!strings.Contains(out, `\x1b[31mred`) || !strings.Contains(out, `\u202e`)) {
 			t.Errorf("%s output does not show the escapes visibly", f)
+		}
+		if f == HTML && (strings.Contains(out, "<b>") || !strings.Contains(out, "&lt;b&gt;&amp;amp;")) {
+			t.Errorf("HTML output does not escape markup from the report:\n%s", out)
 		}
 	}
 }

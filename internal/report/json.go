@@ -2,23 +2,19 @@ package report
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
-	"unicode/utf8"
+	"cmp"
+	"slices"
 
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
-	"github.com/exdiag/exdiag/internal/safetext"
 )
 
-// The JSON types below are the exdiag.report/v1 contract. Field names are
+// The JSON types below are the exdiag.report/v2 contract. Field names are
 // pinned by json_test.go; add fields freely, but renaming or removing one
 // needs a new Schema. Arrays are never null so that CI scripts can iterate
-// without checks.
+// without checks. Everything is listed once and referenced: certificates
+// by SHA-256 (the keys of "certificates"), directory values and per-server
+// observations by their index in "sources" and "servers".
 
 type jsonTool struct {
 	Name    string `json:"name"`
@@ -41,23 +37,41 @@ type jsonSource struct {
 	Scope     string `json:"scope,omitempty"`
 	Server    string `json:"server,omitempty"`
 	Object    string `json:"object,omitempty"`
-	DN        string `json:"dn,omitempty"`
 	Attribute string `json:"attribute,omitempty"`
+	// DN is written with --verbose only: it is most of a source's size
+	// and scripts find the object by server and name.
+	DN string `json:"dn,omitempty"`
 }
 
+// jsonEndpoint is one URL as reached: a URL that several directory values
+// publish is one endpoint per address and certificate, listing them all.
 type jsonEndpoint struct {
-	URL         string     `json:"url"`
-	Scheme      string     `json:"scheme"`
-	Host        string     `json:"host"`
-	Port        int        `json:"port"`
-	Address     string     `json:"address"`
-	Source      jsonSource `json:"source"`
-	TLSVersion  string     `json:"tlsVersion"`
-	Certificate *jsonCert  `json:"certificate"`
-	Chain       []jsonCert `json:"chain"`
-	Error       string     `json:"error"`
+	URL        string `json:"url"`
+	Scheme     string `json:"scheme"`
+	Host       string `json:"host"`
+	Port       int    `json:"port"`
+	Address    string `json:"address"`
+	TLSVersion string `json:"tlsVersion"`
+	// Certificate is the leaf's SHA-256 key; Issuers the keys of the
+	// certificates sent after it, in order.
+	Certificate string   `json:"certificate"`
+	Issuers     []string `json:"issuers"`
+	// Error says why no certificate was obtained; absent when one was.
+	Error   string `json:"error,omitempty"`
+	Sources []int  `json:"sources"`
 }
 
+type jsonServer struct {
+	Server      string `json:"server"`
+	Host        string `json:"host"`
+	Port        int    `json:"port"`
+	Service     string `json:"service"`
+	Address     string `json:"address"`
+	Certificate string `json:"certificate"`
+	Error       string `json:"error,omitempty"`
+}
+
+// jsonCert is one certificate, under its SHA-256 key.
 type jsonCert struct {
 	Subject            string   `json:"subject"`
 	CommonName         string   `json:"commonName"`
@@ -67,8 +81,8 @@ type jsonCert struct {
 	NotAfter           string   `json:"notAfter"`
 	SerialNumber       string   `json:"serialNumber"`
 	Thumbprint         string   `json:"thumbprint"`
-	SHA256             string   `json:"sha256"`
 	SelfSigned         bool     `json:"selfSigned"`
+	ExchangeDefault    bool     `json:"exchangeDefault"`
 	KeyAlgorithm       string   `json:"keyAlgorithm"`
 	SignatureAlgorithm string   `json:"signatureAlgorithm"`
 	// Revocation lists the sources tried and what each said.
@@ -85,16 +99,17 @@ type jsonRevocation struct {
 }
 
 type jsonFinding struct {
-	Code       string       `json:"code"`
-	Severity   string       `json:"severity"`
-	URL        string       `json:"url"`
-	URLs       []string     `json:"urls"`
-	Host       string       `json:"host"`
-	Address    string       `json:"address"`
-	Message    string       `json:"message"`
-	Thumbprint string       `json:"thumbprint"`
-	Sources    []jsonSource `json:"sources"`
-	Fix        []jsonFix    `json:"fix"`
+	Code     string   `json:"code"`
+	Severity string   `json:"severity"`
+	URLs     []string `json:"urls"`
+	Host     string   `json:"host"`
+	Address  string   `json:"address"`
+	Message  string   `json:"message"`
+	// Certificate is the SHA-256 key of the certificate involved, or "".
+	Certificate string    `json:"certificate"`
+	Sources     []int     `json:"sources"`
+	Servers     []int     `json:"servers"`
+	Fix         []jsonFix `json:"fix"`
 }
 
 type jsonFix struct {
@@ -107,20 +122,22 @@ type jsonFix struct {
 	Local  bool   `json:"local"`
 }
 
-func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
+func renderJSON(w *bufio.Writer, rep *diag.Report, opts Options) error {
 	c := countFindings(rep.Findings)
 	verdict := "pass"
 	if c.errors > 0 {
 		verdict = "fail"
 	}
-	// The document is written field by field and element by element, so a
-	// report of thousands of endpoints never sits in memory twice; the bytes
-	// are those of encoding the whole document with a two-space indent.
+	ix := indexJSON(rep)
+	// The document is written member by member and element by element, one
+	// element per line, so a report of thousands of endpoints never sits in
+	// memory twice.
 	s := &jsonStream{w: w}
 	s.raw("{\n")
 	s.field("schema", Schema)
 	s.field("generatedAt", timestamp(rep.GeneratedAt))
-	s.field("tool", jsonTool{Name: "exdiag", Version: version})
+	s.field("asOf", timestamp(asOf(rep)))
+	s.field("tool", jsonTool{Name: "exdiag", Version: opts.ToolVersion})
 	if rep.Org != "" {
 		s.field("org", rep.Org)
 	}
@@ -129,34 +146,45 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
 		Errors: c.errors, Warnings: c.warnings, Infos: c.infos,
 	})
 	s.field("dnsServers", nonNil(rep.DNSServers))
-	certs := certIndex(rep)
-	s.array("endpoints", len(rep.Endpoints), func(i int) any {
-		ep := &rep.Endpoints[i]
+	s.object("certificates", len(ix.certs), func(i int) (string, any) {
+		return ix.certs[i].SHA256, toJSONCert(ix.certs[i])
+	})
+	s.array("sources", len(ix.sources), func(i int) any { return toJSONSource(ix.sources[i], opts.Verbose) })
+	s.array("endpoints", len(ix.endpoints), func(i int) any {
+		g := &ix.endpoints[i]
+		ep := &rep.Endpoints[g.first]
 		je := jsonEndpoint{
 			URL: ep.URL, Scheme: ep.Scheme, Host: ep.Host, Port: ep.Port, Address: ep.Address,
-			Source: toJSONSource(ep.Source), TLSVersion: ep.TLSVersion, Error: ep.Error,
-			Chain: make([]jsonCert, len(ep.Chain)),
+			TLSVersion: ep.TLSVersion, Error: ep.Error, Issuers: []string{}, Sources: g.sources,
 		}
-		if c := leaf(ep, certs); c != nil {
-			jc := toJSONCert(c)
-			je.Certificate = &jc
+		if c := leaf(ep, ix.byThumb); c != nil {
+			je.Certificate = c.SHA256
 		}
-		for j := range ep.Chain {
-			je.Chain[j] = toJSONCert(&ep.Chain[j])
+		for j := 1; j < len(ep.Chain); j++ {
+			je.Issuers = append(je.Issuers, ep.Chain[j].SHA256)
 		}
 		return je
 	})
-	s.array("certificates", len(rep.Certificates), func(i int) any { return toJSONCert(&rep.Certificates[i]) })
+	s.array("servers", len(rep.Servers), func(i int) any {
+		sc := &rep.Servers[i]
+		return jsonServer{Server: sc.Server, Host: sc.Host, Port: sc.Port, Service: sc.Service, Address: sc.Address,
+			Certificate: ix.key(sc.Leaf), Error: sc.Error}
+	})
 	s.last = true
 	s.array("findings", len(rep.Findings), func(i int) any {
 		f := &rep.Findings[i]
 		jf := jsonFinding{
-			Code: string(f.Code), Severity: f.Severity.String(), URL: f.URL(), URLs: nonNil(f.URLs),
-			Host: f.Host, Address: f.Address, Message: f.Message, Thumbprint: f.Thumbprint,
-			Sources: make([]jsonSource, len(f.Sources)), Fix: make([]jsonFix, len(f.Fix)),
+			Code: string(f.Code), Severity: f.Severity.String(), URLs: nonNil(f.URLs),
+			Host: f.Host, Address: f.Address, Message: f.Message, Certificate: ix.key(f.Thumbprint),
+			Sources: make([]int, 0, len(f.Sources)), Servers: make([]int, 0, len(f.Servers)), Fix: make([]jsonFix, len(f.Fix)),
 		}
-		for j, src := range f.Sources {
-			jf.Sources[j] = toJSONSource(src)
+		for _, src := range f.Sources {
+			jf.Sources = append(jf.Sources, ix.sourceIndex[src])
+		}
+		for _, sc := range f.Servers {
+			if j, ok := ix.serverIndex[sc]; ok {
+				jf.Servers = append(jf.Servers, j)
+			}
 		}
 		for j, fx := range f.Fix {
 			jf.Fix[j] = jsonFix{Comment: fx.Comment, Shell: fx.Shell, Command: fx.Command, Server: fx.Server, Local: fx.Local}
@@ -167,104 +195,99 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, version string) error {
 	return s.err
 }
 
-// jsonStream writes one JSON object member by member.
-type jsonStream struct {
-	w    *bufio.Writer
-	buf  bytes.Buffer
-	last bool // the next member is the object's last
-	err  error
+// jsonIndex is what the document lists once: every certificate (leaves
+// and the certificates sent after them), every directory value, and the
+// endpoints grouped by URL, address and certificate.
+type jsonIndex struct {
+	certs       []*diag.CertInfo
+	byThumb     map[string]*diag.CertInfo
+	sources     []inventory.Source
+	sourceIndex map[inventory.Source]int
+	endpoints   []endpointGroup
+	serverIndex map[diag.ServerCert]int
 }
 
-func (s *jsonStream) raw(text string) {
-	if s.err == nil {
-		_, s.err = s.w.WriteString(text)
+type endpointGroup struct {
+	first   int
+	sources []int
+}
+
+func indexJSON(rep *diag.Report) *jsonIndex {
+	ix := &jsonIndex{byThumb: certIndex(rep), sourceIndex: map[inventory.Source]int{}, serverIndex: map[diag.ServerCert]int{}}
+	for i := range rep.Certificates {
+		ix.certs = append(ix.certs, &rep.Certificates[i])
 	}
-}
-
-// value writes v encoded as at the given indentation depth (in two-space steps).
-func (s *jsonStream) value(v any, depth int) {
-	if s.err != nil {
-		return
-	}
-	s.buf.Reset()
-	enc := json.NewEncoder(&s.buf)
-	enc.SetIndent(strings.Repeat("  ", depth), "  ")
-	// The document is for scripts, never embedded in HTML: keep < > & as is.
-	enc.SetEscapeHTML(false)
-	if s.err = enc.Encode(v); s.err != nil {
-		return
-	}
-	_, s.err = s.w.Write(escapeInvisible(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))))
-}
-
-func (s *jsonStream) field(name string, v any) {
-	s.raw("  " + strconv.Quote(name) + ": ")
-	s.value(v, 1)
-	s.end()
-}
-
-func (s *jsonStream) end() {
-	if s.last {
-		s.raw("\n")
-	} else {
-		s.raw(",\n")
-	}
-}
-
-// array writes a member holding n elements produced by elem.
-func (s *jsonStream) array(name string, n int, elem func(int) any) {
-	s.raw("  " + strconv.Quote(name) + ": [")
-	for i := range n {
-		if i > 0 {
-			s.raw(",")
+	source := func(s inventory.Source) int {
+		j, ok := ix.sourceIndex[s]
+		if !ok {
+			j = len(ix.sources)
+			ix.sourceIndex[s] = j
+			ix.sources = append(ix.sources, s)
 		}
-		s.raw("\n    ")
-		s.value(elem(i), 2)
+		return j
 	}
-	if n > 0 {
-		s.raw("\n  ")
-	}
-	s.raw("]")
-	s.end()
-}
-
-// escapeInvisible rewrites DEL, C1 controls and bidi overrides, which
-// encoding/json leaves raw, as \u escapes, so that `cat report.json` on a
-// terminal is as safe as the text format. Such runes can only occur inside
-// JSON strings, where the escape decodes to the same value.
-func escapeInvisible(b []byte) []byte {
-	var out []byte
-	last := 0
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r >= 0x7f && safetext.Unsafe(r) {
-			if out == nil {
-				out = make([]byte, 0, len(b)+64)
+	type key struct{ url, addr, leaf string }
+	groups := map[key]int{}
+	for i := range rep.Endpoints {
+		ep := &rep.Endpoints[i]
+		for j := range ep.Chain {
+			if _, ok := ix.byThumb[ep.Chain[j].Thumbprint]; !ok {
+				ix.byThumb[ep.Chain[j].Thumbprint] = &ep.Chain[j]
+				ix.certs = append(ix.certs, &ep.Chain[j])
 			}
-			out = append(out, b[last:i]...)
-			out = fmt.Appendf(out, `\u%04x`, r)
-			last = i + size
 		}
-		i += size
+		k := key{ep.URL, ep.Address, ep.Leaf}
+		g, ok := groups[k]
+		if !ok {
+			g = len(ix.endpoints)
+			groups[k] = g
+			ix.endpoints = append(ix.endpoints, endpointGroup{first: i})
+		}
+		if j := source(ep.Source); !slices.Contains(ix.endpoints[g].sources, j) {
+			ix.endpoints[g].sources = append(ix.endpoints[g].sources, j)
+		}
 	}
-	if out == nil {
-		return b
+	for i := range rep.Findings {
+		for _, s := range rep.Findings[i].Sources {
+			source(s)
+		}
 	}
-	return append(out, b[last:]...)
+	for i, sc := range rep.Servers {
+		if _, ok := ix.serverIndex[sc]; !ok {
+			ix.serverIndex[sc] = i
+		}
+	}
+	slices.SortStableFunc(ix.certs, func(a, b *diag.CertInfo) int {
+		return cmp.Or(cmp.Compare(a.CommonName, b.CommonName), cmp.Compare(a.SHA256, b.SHA256))
+	})
+	ix.certs = slices.CompactFunc(ix.certs, func(a, b *diag.CertInfo) bool { return a.SHA256 == b.SHA256 })
+	return ix
 }
 
-func toJSONSource(s inventory.Source) jsonSource {
-	return jsonSource{
-		Origin: string(s.Origin), Service: string(s.Service), Scope: string(s.Scope),
-		Server: s.Server, Object: s.Object, DN: s.DN, Attribute: s.Attribute,
+// key is the SHA-256 key of the certificate with thumbprint t, or "".
+func (ix *jsonIndex) key(t string) string {
+	if c := ix.byThumb[t]; c != nil {
+		return c.SHA256
 	}
+	return ""
+}
+
+func toJSONSource(s inventory.Source, verbose bool) jsonSource {
+	js := jsonSource{
+		Origin: string(s.Origin), Service: string(s.Service), Scope: string(s.Scope),
+		Server: s.Server, Object: s.Object, Attribute: s.Attribute,
+	}
+	if verbose {
+		js.DN = s.DN
+	}
+	return js
 }
 
 func toJSONCert(c *diag.CertInfo) jsonCert {
 	return jsonCert{
 		Subject: c.Subject, CommonName: c.CommonName, SANs: nonNil(c.SANs), Issuer: c.Issuer,
 		NotBefore: timestamp(c.NotBefore), NotAfter: timestamp(c.NotAfter), SerialNumber: c.Serial,
-		Thumbprint: c.Thumbprint, SHA256: c.SHA256, SelfSigned: c.SelfSigned,
+		Thumbprint: c.Thumbprint, SelfSigned: c.SelfSigned, ExchangeDefault: c.ExchangeDefault,
 		KeyAlgorithm: c.KeyAlgorithm, SignatureAlgorithm: c.SignatureAlgorithm,
 		Revocation: revocationJSON(c.Revocation),
 	}
@@ -275,7 +298,7 @@ func revocationJSON(rs []diag.RevocationCheck) []jsonRevocation {
 	for i, r := range rs {
 		out[i] = jsonRevocation{Kind: r.Kind, URL: r.URL, State: r.State, Detail: r.Detail, Internal: r.Internal}
 		if !r.RevokedAt.IsZero() {
-			out[i].RevokedAt = r.RevokedAt.UTC().Format(time.RFC3339)
+			out[i].RevokedAt = timestamp(r.RevokedAt)
 		}
 	}
 	return out

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/exdiag/exdiag/internal/diag"
 )
@@ -118,7 +117,7 @@ func renderJUnit(w *bufio.Writer, rep *diag.Report, opts Options) error {
 			failing = append(failing, block)
 		}
 		if first != nil {
-			msg := first.Severity.Label() + " " + clean(string(first.Code)) + ": " + firstSentence(clean(first.Message))
+			msg := first.Severity.Label() + " " + clean(string(first.Code)) + ": " + capRunes(firstSentence(clean(first.Message)), maxFailureMessage)
 			if len(failing) > 1 {
 				msg += " (+" + plural(len(failing)-1, "more finding") + ")"
 			}
@@ -194,36 +193,13 @@ func junitCases(rep *diag.Report) []*junitCase {
 	return cases
 }
 
-// findingBlock is f as the text format prints it, without colour and
-// without the text format's two-space indent.
+// findingBlock is f as the text format prints it, without colour, with
+// its whole message and every fix step explained.
 func findingBlock(rep *diag.Report, certs map[string]*diag.CertInfo, f *diag.Finding) string {
 	var buf bytes.Buffer
 	bw := bufio.NewWriter(&buf)
-	t := &textRenderer{w: bw, rep: rep, certs: certs}
-	t.finding(f, 0)
+	t := &textRenderer{w: bw, rep: rep, certs: certs, asOf: asOf(rep), width: defaultWidth, full: true, given: map[string]string{}}
+	t.finding(f)
 	bw.Flush()
-	lines := strings.SplitAfter(buf.String(), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimPrefix(l, "  ")
-	}
-	return strings.Join(lines, "")
-}
-
-// firstSentence is s up to its first ". ", capped at maxFailureMessage
-// runes.
-func firstSentence(s string) string {
-	if i := strings.Index(s, ". "); i >= 0 {
-		s = s[:i+1]
-	}
-	if utf8.RuneCountInString(s) <= maxFailureMessage {
-		return s
-	}
-	n := 0
-	for i := range s {
-		if n == maxFailureMessage-1 {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
+	return buf.String()
 }

@@ -168,7 +168,7 @@ func TestJUnitFailureBody(t *testing.T) {
 	}
 	body := c.Failures[0].Body
 	for _, want := range []string{
-		"because Autodiscover, EWS and OWA all point at this name.\n",
+		"because Autodiscover, EWS and OWA all point at\n      this name.\n",
 		"\n        Set-OwaVirtualDirectory -Identity 'EX01\\owa (Default Web Site)' -InternalUrl 'https://mail.contoso.com/owa'\n",
 	} {
 		if !strings.Contains(body, want) {
@@ -226,12 +226,15 @@ func TestJUnitFindingsWithoutURL(t *testing.T) {
 }
 
 func TestFirstSentence(t *testing.T) {
-	long := strings.Repeat("é", 300)
+	long := strings.Repeat("é", 400)
 	tests := []struct{ in, want string }{
 		{"One. Two.", "One."},
 		{"203.0.113.20:443 negotiated TLS 1.0. Current builds", "203.0.113.20:443 negotiated TLS 1.0."},
 		{"no full stop", "no full stop"},
-		{long, strings.Repeat("é", maxFailureMessage-1) + "…"},
+		{"e.g. this one. Then", "e.g. this one."},
+		{`Outlook shows "It failed. Try again": fix it. Then more`, `Outlook shows "It failed. Try again": fix it.`},
+		{"not trusted here. (Trust is judged here.)", "not trusted here."},
+		{long, strings.Repeat("é", maxSentence-1) + "…"},
 	}
 	for _, tt := range tests {
 		if got := firstSentence(tt.in); got != tt.want {

@@ -2,29 +2,44 @@ package report
 
 import (
 	"bufio"
+	"strconv"
 	"strings"
 
 	"github.com/exdiag/exdiag/internal/diag"
+	"github.com/exdiag/exdiag/internal/inventory"
+	"github.com/exdiag/exdiag/internal/remedy"
 )
 
-// The Markdown targets GitHub-flavoured renderers (tables, <br> in cells)
-// and still reads as plain text when a ticket system shows it raw.
-// Untrusted text goes through mdText (escaped running text) in tables and
-// headings, mdCode (code span) in lists, and fenced blocks for commands.
+// The Markdown is for tickets: GitHub-flavoured renderers (tables) at
+// ticket width, and still readable when a ticket system shows it raw. A
+// verdict line, a narrow table of findings, then one section per finding
+// with its message and fix. Untrusted text goes through mdText (escaped
+// running text) in tables and headings, mdCode (code span) in lists, and
+// fenced blocks for commands.
+const (
+	// mdCodeWidth is the widest line of a fenced block: comments are
+	// wrapped and long commands continued on the next line.
+	mdCodeWidth = 120
+	// mdCellWidth caps what one table cell shows of a value.
+	mdCellWidth = 100
+)
 
 type mdRenderer struct {
-	w     *bufio.Writer
-	rep   *diag.Report
-	certs map[string]*diag.CertInfo
+	w       *bufio.Writer
+	rep     *diag.Report
+	certs   map[string]*diag.CertInfo
+	verbose bool
 }
 
-func renderMarkdown(w *bufio.Writer, rep *diag.Report, version string) {
-	m := &mdRenderer{w: w, rep: rep, certs: certIndex(rep)}
-	m.header(version)
-	m.findings()
-	m.fixes()
-	m.certificates()
-	m.endpoints()
+func renderMarkdown(w *bufio.Writer, rep *diag.Report, opts Options) {
+	m := &mdRenderer{w: w, rep: rep, certs: certIndex(rep), verbose: opts.Verbose}
+	m.header(opts.ToolVersion)
+	m.summary()
+	m.sections()
+	if m.verbose {
+		m.endpoints()
+		m.certificates()
+	}
 }
 
 func (m *mdRenderer) line(parts ...string) {
@@ -54,33 +69,48 @@ func (m *mdRenderer) table(head ...string) {
 	m.w.WriteByte('\n')
 }
 
+// verdict is FAIL with errors, WARN with warnings, else PASS.
+func verdict(c counts) string {
+	switch {
+	case c.errors > 0:
+		return "FAIL"
+	case c.warnings > 0:
+		return "WARN"
+	}
+	return "PASS"
+}
+
 func (m *mdRenderer) header(version string) {
 	rep := m.rep
 	c := countFindings(rep.Findings)
-	verdict := "PASS"
-	switch {
-	case c.errors > 0:
-		verdict = "FAIL"
-	case c.warnings > 0:
-		verdict = "WARN"
-	}
 	m.line("## exdiag report")
 	m.line()
-	m.line("**", verdict, ": ", c.problems(), "** ", scope(rep.Summary))
+	m.line("**", verdict(c), ": ", c.problems(), "** ", scope(rep.Summary))
 	m.line()
-	m.line("- Generated: ", timestamp(rep.GeneratedAt))
+	var ctx []string
 	if rep.Org != "" {
-		m.line("- Organisation: ", mdText(rep.Org))
+		ctx = append(ctx, "organisation "+mdText(rep.Org))
 	}
+	ctx = append(ctx, when(rep))
 	if version != "" {
-		m.line("- Tool: exdiag ", mdText(version))
+		ctx = append(ctx, "exdiag "+mdText(version))
 	}
 	if len(rep.DNSServers) > 0 {
-		m.line("- DNS servers: ", mdText(strings.Join(rep.DNSServers, ", ")))
+		ctx = append(ctx, "DNS servers "+mdText(strings.Join(rep.DNSServers, ", ")))
 	}
+	m.line(upperFirst(strings.Join(ctx, ", ")), ".")
 }
 
-func (m *mdRenderer) findings() {
+// problemTitle is the short sentence naming a finding's problem: the
+// code's title from exdiag explain, else the message's first sentence.
+func problemTitle(f *diag.Finding) string {
+	if e, ok := remedy.Explain(f.Code); ok && e.Title != "" {
+		return e.Title
+	}
+	return capRunes(firstSentence(f.Message), mdCellWidth)
+}
+
+func (m *mdRenderer) summary() {
 	m.line()
 	m.line("### Findings")
 	m.line()
@@ -88,48 +118,91 @@ func (m *mdRenderer) findings() {
 		m.line("No problems found.")
 		return
 	}
-	m.table("Severity", "Code", "Host", "URL", "Address", "Problem")
+	m.table("Severity", "Problem", "Host", "URLs")
 	for i := range m.rep.Findings {
 		f := &m.rep.Findings[i]
-		urls := make([]string, len(f.URLs))
-		for j, u := range f.URLs {
-			urls[j] = mdText(u)
-		}
-		m.row(f.Severity.Label(), mdText(string(f.Code)), mdText(f.Host), strings.Join(urls, "<br>"),
-			mdText(f.Address), mdText(f.Message))
+		problem := strconv.Itoa(i+1) + ". " + mdText(upperFirst(problemTitle(f))) + " (" + mdText(capRunes(string(f.Code), 40)) + ")"
+		m.row(f.Severity.Label(), problem, mdText(capRunes(f.Host, mdCellWidth)), strconv.Itoa(len(f.URLs)))
 	}
 }
 
-func (m *mdRenderer) fixes() {
-	first := true
+func (m *mdRenderer) sections() {
 	for i := range m.rep.Findings {
 		f := &m.rep.Findings[i]
-		if len(f.Fix) == 0 {
-			continue
-		}
-		if first {
-			m.line()
-			m.line("### Fixes")
-			first = false
-		}
 		m.line()
-		name := "**" + f.Severity.Label() + " " + mdText(string(f.Code)) + "**"
+		name := strconv.Itoa(i+1) + ". " + f.Severity.Label() + " " + mdText(string(f.Code))
 		if f.Host != "" {
 			name += " on " + mdText(f.Host)
 		}
-		if f.Address != "" {
-			name += " (" + mdText(f.Address) + ")"
-		}
-		m.line(name)
+		m.line("#### ", name)
 		m.line()
-		m.fence(f.Fix)
+		m.line(mdText(f.Message))
+		m.servers(f.Servers)
+		if m.verbose {
+			m.details(f)
+		}
+		if len(f.Fix) > 0 {
+			m.line()
+			m.fence(f.Fix)
+		}
+	}
+}
+
+// servers is the servers-disagree table: one row per certificate.
+func (m *mdRenderer) servers(scs []diag.ServerCert) {
+	if len(scs) == 0 {
+		return
+	}
+	m.line()
+	m.table("Certificate", "Expires", "Servers")
+	for _, g := range groupServers(scs, m.certs) {
+		thumb, exp := mdText(shortThumb(g.leaf)), "not checked"
+		if g.cert != nil {
+			exp = expiry(g.cert, asOf(m.rep))
+		}
+		names := make([]string, len(g.servers))
+		for i, s := range g.servers {
+			names[i] = mdText(s)
+		}
+		m.row(thumb, exp, joinFit(names, 2*mdCellWidth-40))
+	}
+}
+
+// details are what --verbose adds: the address, the certificate, every URL
+// and the directory objects holding them.
+func (m *mdRenderer) details(f *diag.Finding) {
+	m.line()
+	if f.Address != "" {
+		m.line("- Address: ", mdCode(f.Address))
+	}
+	if f.Thumbprint != "" {
+		m.line("- Certificate thumbprint: ", mdCode(f.Thumbprint))
+	}
+	urls := make([]string, len(f.URLs))
+	for i, u := range f.URLs {
+		urls[i] = mdCode(u)
+	}
+	if len(urls) > 0 {
+		m.line("- URLs: ", strings.Join(capList(urls, maxListed), ", "))
+	}
+	n := 0
+	for _, s := range f.Sources {
+		if s.Origin == inventory.OriginFlag {
+			continue
+		}
+		if n++; n > maxListed {
+			m.line("- … and ", plural(len(f.Sources)-maxListed, "more object"))
+			break
+		}
+		m.line("- Source: ", mdText(describeSource(s)), ": ", mdCode(s.DN))
 	}
 }
 
 // fence writes the steps as one fenced block per run of the same shell.
-// Comments become "# " lines; manual steps (no command) are comments only.
-// A command is one line: a newline in it is escaped like any control, so a
-// value smuggled into a quoted argument cannot pose as a second command.
+// Comments become "# " lines, wrapped; manual steps (no command) are
+// comments only. A command is one logical line: a newline in it is escaped
+// like any control, so a value smuggled into a quoted argument cannot pose
+// as a second command; a long one continues on the next line.
 func (m *mdRenderer) fence(steps []diag.Fix) {
 	for len(steps) > 0 {
 		shell := shellOf(steps[0])
@@ -139,11 +212,13 @@ func (m *mdRenderer) fence(steps []diag.Fix) {
 		}
 		var lines []string
 		for _, fx := range steps[:n] {
-			if fx.Comment != "" {
-				lines = append(lines, "# "+clean(fx.Comment))
+			if comment := stepComment(fx); comment != "" {
+				for _, l := range wrap(comment, mdCodeWidth-2) {
+					lines = append(lines, "# "+l)
+				}
 			}
 			if fx.Command != "" {
-				lines = append(lines, clean(fx.Command))
+				lines = append(lines, psLines(clean(fx.Command), mdCodeWidth)...)
 			}
 		}
 		body := strings.Join(lines, "\n")
@@ -170,57 +245,10 @@ func shellOf(fx diag.Fix) string {
 	return s
 }
 
-func (m *mdRenderer) certificates() {
-	if len(m.rep.Certificates) == 0 {
-		return
+// upperFirst capitalises an ASCII first letter.
+func upperFirst(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
 	}
-	m.line()
-	m.line("### Certificates seen")
-	for i := range m.rep.Certificates {
-		c := &m.rep.Certificates[i]
-		m.line()
-		m.line("#### ", mdText(certName(c)))
-		m.line()
-		m.line("- Subject: ", mdText(orDash(c.Subject)))
-		sans := make([]string, len(c.SANs))
-		for j, s := range c.SANs {
-			sans[j] = mdText(s)
-		}
-		m.line("- SANs: ", orDash(strings.Join(sans, ", ")))
-		issuer := mdText(orDash(c.Issuer))
-		if c.SelfSigned {
-			issuer += " (self-signed)"
-		}
-		m.line("- Issuer: ", issuer)
-		m.line("- Valid: ", date(c.NotBefore), " to ", date(c.NotAfter), " ", lifetime(c, m.rep.GeneratedAt))
-		m.line("- SHA-1 thumbprint: ", mdCode(c.Thumbprint))
-		m.line("- SHA-256: ", mdCode(c.SHA256))
-		if key := strings.Trim(c.KeyAlgorithm+", "+c.SignatureAlgorithm, ", "); key != "" {
-			m.line("- Key: ", mdText(key))
-		}
-	}
-}
-
-func (m *mdRenderer) endpoints() {
-	if len(m.rep.Endpoints) == 0 {
-		return
-	}
-	ix := indexStatus(m.rep.Findings)
-	m.line()
-	m.line("### Endpoints")
-	m.line()
-	m.table("Status", "URL", "Address", "TLS", "Certificate", "Expires")
-	for i := range m.rep.Endpoints {
-		ep := &m.rep.Endpoints[i]
-		status := "OK"
-		if s, bad := ix.status(ep); bad {
-			status = s.Label()
-		}
-		cert, expires := mdText(ep.Error), ""
-		if c := leaf(ep, m.certs); c != nil {
-			cert = mdText(certName(c))
-			expires = expiry(c, m.rep.GeneratedAt)
-		}
-		m.row(status, mdText(ep.URL), mdText(ep.Address), mdText(ep.TLSVersion), cert, expires)
-	}
+	return s
 }

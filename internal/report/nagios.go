@@ -2,7 +2,10 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,7 +30,7 @@ const (
 
 var nagiosWords = [...]string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
 
-// maxNagiosProblems is how many "code on host" the status line names.
+// maxNagiosProblems is how many codes of the worst host the status line names.
 const maxNagiosProblems = 3
 
 // NagiosStatus is the plugin status of rep: CRITICAL when a finding is at
@@ -58,12 +61,13 @@ func WriteNagiosUnknown(w io.Writer, reason string) error {
 
 func renderNagios(w *bufio.Writer, rep *diag.Report, opts Options) {
 	c := countFindings(rep.Findings)
+	days := daysByHost(rep)
 	w.WriteString("EXDIAG " + nagiosWords[NagiosStatus(rep, opts)] + " - " + c.problems() +
 		" in " + plural(rep.Summary.URLs, "URL") + " on " + plural(rep.Summary.Hosts, "host"))
-	if p := nagiosProblems(rep.Findings, opts); p != "" {
-		w.WriteString(": " + p)
+	if p := nagiosWorst(rep.Findings, days, opts); p != "" {
+		w.WriteString("; worst: " + p)
 	}
-	w.WriteString(" | " + nagiosPerfdata(rep, opts) + "\n")
+	w.WriteString(" | " + nagiosPerfdata(rep, days, opts) + "\n")
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
 		where := f.URL()
@@ -81,53 +85,109 @@ func renderNagios(w *bufio.Writer, rep *diag.Report, opts Options) {
 	}
 }
 
-// nagiosProblems names the findings behind a WARNING or CRITICAL status,
-// "cert-expired on ex01.contoso.local, ...", at most maxNagiosProblems.
-func nagiosProblems(fs []diag.Finding, opts Options) string {
-	var names []string
-	seen := map[string]bool{}
+// nagiosWorst names the host behind a WARNING or CRITICAL status: the one
+// with the most severe finding, then the fewest days left, then the most
+// findings; "mail.contoso.com (servers-disagree, cert-expiring; 20 days
+// left)", at most maxNagiosProblems codes.
+func nagiosWorst(fs []diag.Finding, days map[string]int, opts Options) string {
+	type host struct {
+		sev   diag.Severity
+		codes []string
+		n     int
+	}
+	hosts := map[string]*host{}
+	var order []string
 	for _, f := range fs {
 		if f.Severity < diag.Warning && !fails(f.Severity, opts) {
 			continue
 		}
-		name := nagiosText(string(f.Code))
-		if f.Host != "" {
-			name += " on " + nagiosText(f.Host)
+		h := hosts[f.Host]
+		if h == nil {
+			h = &host{sev: f.Severity}
+			hosts[f.Host] = h
+			order = append(order, f.Host)
 		}
-		if !seen[name] {
-			seen[name] = true
-			names = append(names, name)
+		h.sev = max(h.sev, f.Severity)
+		h.n++
+		if code := nagiosText(string(f.Code)); !slices.Contains(h.codes, code) {
+			h.codes = append(h.codes, code)
 		}
 	}
-	if len(names) > maxNagiosProblems {
-		return strings.Join(names[:maxNagiosProblems], ", ") + " and " + strconv.Itoa(len(names)-maxNagiosProblems) + " more"
+	if len(order) == 0 {
+		return ""
 	}
-	return strings.Join(names, ", ")
+	left := func(name string) int {
+		if d, ok := days[name]; ok {
+			return d
+		}
+		return math.MaxInt
+	}
+	worst := slices.MinFunc(order, func(a, b string) int {
+		return cmp.Or(cmp.Compare(hosts[b].sev, hosts[a].sev), cmp.Compare(left(a), left(b)), cmp.Compare(hosts[b].n, hosts[a].n), cmp.Compare(a, b))
+	})
+	h := hosts[worst]
+	detail := strings.Join(h.codes, ", ")
+	if len(h.codes) > maxNagiosProblems {
+		detail = strings.Join(h.codes[:maxNagiosProblems], ", ") + " and " + strconv.Itoa(len(h.codes)-maxNagiosProblems) + " more"
+	}
+	name := nagiosText(worst)
+	if name == "" {
+		name = "(no host)"
+	}
+	if d, ok := days[worst]; ok {
+		detail += "; " + strings.Trim(dayWords(d), "()")
+	}
+	return name + " (" + detail + ")"
 }
 
-// nagiosPerfdata is "'HOST_days'=N;WARN:;0:" per endpoint host, N the
-// fewest calendar days left of the certificates it served ("U" when it
-// served none), then the error and warning counts. The ranges "30:" and
-// "0:" alert below 30 and below 0 days, in the guidelines' range syntax.
-func nagiosPerfdata(rep *diag.Report, opts Options) string {
+// dayWords is "(20 days left)", "(expires today)" or "(expired 3 days ago)".
+func dayWords(d int) string {
+	switch {
+	case d < 0:
+		return "(expired " + plural(-d, "day") + " ago)"
+	case d == 0:
+		return "(expires today)"
+	}
+	return "(" + plural(d, "day") + " left)"
+}
+
+// daysByHost is, per host name in endpoint order, the fewest calendar days
+// left of the certificates served for it: at the endpoints, and by every
+// server asked for it at its own address, so a server behind a load
+// balancer that still serves the old certificate counts. Hosts that served
+// no certificate are absent.
+func daysByHost(rep *diag.Report) map[string]int {
 	certs := certIndex(rep)
-	var hosts []string
 	days := map[string]int{}
-	seen := map[string]bool{}
+	note := func(host string, c *diag.CertInfo) {
+		if c == nil || host == "" {
+			return
+		}
+		d := diag.CalendarDays(asOf(rep), c.NotAfter)
+		if old, ok := days[host]; !ok || d < old {
+			days[host] = d
+		}
+	}
 	for i := range rep.Endpoints {
-		ep := &rep.Endpoints[i]
-		if ep.Host == "" {
-			continue
-		}
-		if !seen[ep.Host] {
-			seen[ep.Host] = true
-			hosts = append(hosts, ep.Host)
-		}
-		if c := leaf(ep, certs); c != nil {
-			d := diag.CalendarDays(rep.GeneratedAt, c.NotAfter)
-			if old, ok := days[ep.Host]; !ok || d < old {
-				days[ep.Host] = d
-			}
+		note(rep.Endpoints[i].Host, leaf(&rep.Endpoints[i], certs))
+	}
+	for _, sc := range rep.Servers {
+		note(sc.Host, certs[sc.Leaf])
+	}
+	return days
+}
+
+// nagiosPerfdata is "'HOST_days'=N;WARN:;0:" per host name (daysByHost;
+// "U" when it served none), then the error and warning counts. The ranges
+// "30:" and "0:" alert below 30 and below 0 days, in the guidelines' range
+// syntax.
+func nagiosPerfdata(rep *diag.Report, days map[string]int, opts Options) string {
+	var hosts []string
+	seen := map[string]bool{}
+	for _, h := range hostsOf(rep) {
+		if h != "" && !seen[h] {
+			seen[h] = true
+			hosts = append(hosts, h)
 		}
 	}
 	thresholds := ";" + strconv.Itoa(opts.WarnDays) + ":;0:"
@@ -148,6 +208,19 @@ func nagiosPerfdata(rep *diag.Report, opts Options) string {
 	c := countFindings(rep.Findings)
 	parts = append(parts, "'errors'="+strconv.Itoa(c.errors)+";;;0", "'warnings'="+strconv.Itoa(c.warnings)+";;;0")
 	return strings.Join(parts, " ")
+}
+
+// hostsOf lists the endpoint hosts, then the names only servers were
+// asked for.
+func hostsOf(rep *diag.Report) []string {
+	out := make([]string, 0, len(rep.Endpoints)+len(rep.Servers))
+	for i := range rep.Endpoints {
+		out = append(out, rep.Endpoints[i].Host)
+	}
+	for _, sc := range rep.Servers {
+		out = append(out, sc.Host)
+	}
+	return out
 }
 
 // perfLabel makes a host name a performance data label: the guidelines

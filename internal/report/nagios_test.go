@@ -151,16 +151,44 @@ func TestPerfLabel(t *testing.T) {
 	}
 }
 
-func TestNagiosProblemsCapped(t *testing.T) {
+// The status line names the worst host: the most severe finding, then
+// the fewest days left, then the most findings; at most three codes.
+func TestNagiosNamesTheWorstHost(t *testing.T) {
 	rep := &diag.Report{GeneratedAt: now, Summary: diag.Summary{URLs: 5, Hosts: 5}}
-	for _, h := range []string{"a", "b", "c", "d", "e"} {
+	for _, h := range []string{"a", "b", "c"} {
 		rep.Findings = append(rep.Findings, diag.Finding{Code: diag.CodeNameMismatch, Severity: diag.Error, Host: h})
+	}
+	for _, c := range []diag.Code{diag.CodeCertUntrusted, diag.CodeCertSelfSigned, diag.CodeCertWeakKey, diag.CodeTLSLegacy} {
+		rep.Findings = append(rep.Findings, diag.Finding{Code: c, Severity: diag.Error, Host: "b"})
 	}
 	rep.Findings = append(rep.Findings, diag.Finding{Code: diag.CodeTLSLegacy, Severity: diag.Info, Host: "z"})
 	first, _, _ := strings.Cut(render(t, rep, nagiosOpts), "\n")
-	want := "EXDIAG CRITICAL - 5 errors, 1 info finding in 5 URLs on 5 hosts: name-mismatch on a, name-mismatch on b, name-mismatch on c and 2 more | "
+	want := "EXDIAG CRITICAL - 7 errors, 1 info finding in 5 URLs on 5 hosts; worst: b (name-mismatch, cert-untrusted, cert-self-signed and 2 more) | "
 	if !strings.HasPrefix(first, want) {
 		t.Errorf("status line\n%s\nwant prefix\n%s", first, want)
+	}
+	// Fewer days left wins between hosts of the same severity.
+	rep = contosoReport()
+	first, _, _ = strings.Cut(render(t, rep, nagiosOpts), "\n")
+	if !strings.Contains(first, "; worst: ex01.contoso.local (cert-expired; expired 92 days ago) | ") {
+		t.Errorf("status line does not name ex01.contoso.local, whose certificate expired:\n%s", first)
+	}
+}
+
+// A server behind a shared name that serves an older certificate counts
+// in that name's days left, although the endpoints reached another server.
+func TestNagiosDaysCountEveryServer(t *testing.T) {
+	rep := contosoReport()
+	rep.Servers = []diag.ServerCert{
+		{Server: "EX01", Host: "mail.contoso.com", Port: 443, Service: "IIS", Address: "10.0.0.5:443", Leaf: mailCert.Thumbprint},
+		{Server: "EX02", Host: "mail.contoso.com", Port: 443, Service: "IIS", Address: "10.0.0.6:443", Leaf: ex01Cert.Thumbprint},
+		{Server: "EX02", Host: "owa.contoso.com", Port: 443, Service: "IIS", Address: "10.0.0.6:443", Leaf: mailCert.Thumbprint},
+	}
+	first, _, _ := strings.Cut(render(t, rep, nagiosOpts), "\n")
+	for _, want := range []string{"'mail.contoso.com_days'=-92;", "'owa.contoso.com_days'=12;"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("status line lacks %q:\n%s", want, first)
+		}
 	}
 }
 

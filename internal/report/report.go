@@ -1,8 +1,9 @@
 // Package report renders a diag.Report: as text for terminals and plain
-// tickets, as Markdown for helpdesk tickets, as JSON for CI scripts, as JUnit
-// XML for CI test views, or as a Nagios plugin status for monitoring. It is pure:
-// it writes to the io.Writer it is given and reads no clock, environment or
-// global state. Every time it prints is relative to Report.GeneratedAt.
+// tickets, as Markdown for helpdesk tickets, as a self-contained HTML page
+// for e-mail, as JSON for CI scripts, as JUnit XML for CI test views, or as
+// a Nagios plugin status for monitoring. It is pure: it writes to the
+// io.Writer it is given and reads no clock, environment or global state.
+// Every time left it prints is relative to Report.AsOf.
 package report
 
 import (
@@ -12,7 +13,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/term"
@@ -25,6 +25,7 @@ type Format string
 const (
 	Text     Format = "text"
 	Markdown Format = "markdown"
+	HTML     Format = "html"
 	JSON     Format = "json"
 	JUnit    Format = "junit"
 	Nagios   Format = "nagios"
@@ -33,15 +34,18 @@ const (
 // ParseFormat validates a --format value (case-insensitive).
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(s)); f {
-	case Text, Markdown, JSON, JUnit, Nagios:
+	case Text, Markdown, HTML, JSON, JUnit, Nagios:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown --format %q (want text, markdown, json, junit or nagios)", s)
+	return "", fmt.Errorf("unknown --format %q (want %s)", s, FormatNames)
 }
+
+// FormatNames lists the formats for messages and help.
+const FormatNames = "text, markdown, html, json, junit or nagios"
 
 // Schema names the JSON document's version; it changes only when a field
 // is removed or changes meaning.
-const Schema = "exdiag.report/v1"
+const Schema = "exdiag.report/v2"
 
 // Options choose how Render writes a report.
 type Options struct {
@@ -58,8 +62,21 @@ type Options struct {
 	FailOn    diag.Severity
 	FailNever bool
 	// WarnDays is --warn-days, the warning threshold of Nagios's days-left
-	// performance data.
+	// performance data and of the HTML matrix's "expiring".
 	WarnDays int
+	// Verbose is --verbose: text and Markdown add every URL, the directory
+	// objects with their DNs, the fix explanations, and the endpoint and
+	// certificate tables; JSON adds the DNs.
+	Verbose bool
+	// Width is the text format's line width; 0 means 100.
+	Width int
+}
+
+func (o Options) width() int {
+	if o.Width <= 0 {
+		return defaultWidth
+	}
+	return max(o.Width, 40)
 }
 
 // Render writes rep to w in the format opts choose.
@@ -70,11 +87,15 @@ func Render(w io.Writer, rep *diag.Report, opts Options) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch opts.Format {
 	case Text, "":
-		renderText(bw, rep, opts.Palette)
+		renderText(bw, rep, opts)
 	case Markdown:
-		renderMarkdown(bw, rep, opts.ToolVersion)
+		renderMarkdown(bw, rep, opts)
+	case HTML:
+		if err := renderHTML(bw, rep, opts); err != nil {
+			return fmt.Errorf("render report: %w", err)
+		}
 	case JSON:
-		if err := renderJSON(bw, rep, opts.ToolVersion); err != nil {
+		if err := renderJSON(bw, rep, opts); err != nil {
 			return fmt.Errorf("render report: %w", err)
 		}
 	case JUnit:
@@ -142,38 +163,21 @@ func plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-// timestamp formats t as RFC 3339 in UTC, to the second.
-func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-func date(t time.Time) string { return t.UTC().Format(time.DateOnly) }
-
-// lifetime is "(12 days left)", "(expires today)", "(expired 92 days ago)"
-// or "(not valid until 2026-07-01)". Days are calendar days in UTC, so a
-// certificate ending on 2026-06-13 has 12 days left on 2026-06-01 whatever
-// the hour.
-func lifetime(c *diag.CertInfo, now time.Time) string {
-	if c.NotBefore.After(now) {
-		return "(not valid until " + date(c.NotBefore) + ")"
+// distinctEndpoints lists the endpoints worth a row: a URL that several
+// directory objects publish (an InternalUrl and an ExternalUrl alike, or
+// every server of a namespace) once per address and certificate.
+func distinctEndpoints(eps []diag.Endpoint) []int {
+	type key struct{ url, addr, leaf string }
+	seen := make(map[key]bool, len(eps))
+	out := make([]int, 0, len(eps))
+	for i := range eps {
+		k := key{eps[i].URL, eps[i].Address, eps[i].Leaf}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, i)
+		}
 	}
-	days := diag.CalendarDays(now, c.NotAfter)
-	switch {
-	case c.NotAfter.Before(now) && days == 0:
-		return "(expired today)"
-	case c.NotAfter.Before(now):
-		return "(expired " + plural(int(-days), "day") + " ago)"
-	case days == 0:
-		return "(expires today)"
-	}
-	return "(" + plural(int(days), "day") + " left)"
-}
-
-// expiry is "expires 2026-06-13 (12 days left)" or "expired 2026-03-01 (92
-// days ago)".
-func expiry(c *diag.CertInfo, now time.Time) string {
-	if c.NotAfter.Before(now) && !c.NotBefore.After(now) {
-		return "expired " + date(c.NotAfter) + " (" + strings.TrimPrefix(lifetime(c, now), "(expired ")
-	}
-	return "expires " + date(c.NotAfter) + " " + lifetime(c, now)
+	return out
 }
 
 // certName is what a person calls a certificate: its CN, else its first

@@ -29,6 +29,7 @@ func fixtures() []fixture {
 		{"dns", dnsReport()},
 		{"clean", cleanReport()},
 		{"hostile", hostileReport()},
+		{"renewal", renewalReport()},
 	}
 }
 
@@ -63,11 +64,22 @@ func TestGolden(t *testing.T) {
 	exts := []struct {
 		ext    string
 		format Format
-	}{{"txt", Text}, {"md", Markdown}, {"json", JSON}}
+	}{{"txt", Text}, {"md", Markdown}, {"html", HTML}, {"json", JSON}}
 	for _, fx := range fixtures() {
 		for _, e := range exts {
 			t.Run(fx.name+"."+e.ext, func(t *testing.T) {
 				got := render(t, fx.rep, Options{Format: e.format, ToolVersion: "1.0.0-test"})
+				checkGolden(t, fx.name+"."+e.ext+".golden", got)
+			})
+		}
+	}
+	for _, fx := range fixtures() {
+		for _, e := range []struct {
+			ext    string
+			format Format
+		}{{"verbose.txt", Text}, {"verbose.md", Markdown}} {
+			t.Run(fx.name+"."+e.ext, func(t *testing.T) {
+				got := render(t, fx.rep, Options{Format: e.format, ToolVersion: "1.0.0-test", Verbose: true})
 				checkGolden(t, fx.name+"."+e.ext+".golden", got)
 			})
 		}
@@ -129,13 +141,13 @@ func TestJSONParses(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]Format{"text": Text, "Markdown": Markdown, "JSON": JSON} {
+	for in, want := range map[string]Format{"text": Text, "Markdown": Markdown, "JSON": JSON, "html": HTML} {
 		if got, err := ParseFormat(in); got != want || err != nil {
 			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
 		}
 	}
 	_, err := ParseFormat("yaml")
-	if want := `unknown --format "yaml" (want text, markdown, json, junit or nagios)`; err == nil || err.Error() != want {
+	if want := `unknown --format "yaml" (want text, markdown, html, json, junit or nagios)`; err == nil || err.Error() != want {
 		t.Errorf("ParseFormat(yaml) error = %v, want %s", err, want)
 	}
 }
@@ -145,7 +157,7 @@ type failWriter struct{}
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestRenderErrors(t *testing.T) {
-	for _, f := range []Format{Text, Markdown, JSON} {
+	for _, f := range []Format{Text, Markdown, HTML, JSON} {
 		if err := Render(failWriter{}, contosoReport(), Options{Format: f}); err == nil || !strings.Contains(err.Error(), "disk full") {
 			t.Errorf("%s: err = %v, want the writer's error", f, err)
 		}
@@ -158,15 +170,21 @@ func TestRenderErrors(t *testing.T) {
 	}
 }
 
-// A URL published by several directory objects is listed once per address.
+// A URL published by several directory objects is listed once per
+// address, in the endpoint tables of --verbose text and Markdown; without
+// --verbose there is no endpoint table.
 func TestTextListsEachEndpointOnce(t *testing.T) {
 	ep := diag.Endpoint{URL: "https://mail.contoso.com/owa", Host: "mail.contoso.com", Address: "10.0.0.5:443"}
 	rep := &diag.Report{Endpoints: []diag.Endpoint{ep, ep, {URL: ep.URL, Host: ep.Host, Address: "10.0.0.6:443"}}}
-	var b strings.Builder
-	if err := Render(&b, rep, Options{Format: Text}); err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(b.String(), "https://mail.contoso.com/owa"); n != 2 {
-		t.Errorf("URL listed %d times, want 2 (one per address):\n%s", n, b.String())
+	for _, f := range []Format{Text, Markdown} {
+		for verbose, want := range map[bool]int{true: 2, false: 0} {
+			var b strings.Builder
+			if err := Render(&b, rep, Options{Format: f, Verbose: verbose}); err != nil {
+				t.Fatal(err)
+			}
+			if n := strings.Count(b.String(), "mail.contoso.com/owa"); n != want {
+				t.Errorf("%s, verbose %v: URL listed %d times, want %d:\n%s", f, verbose, n, want, b.String())
+			}
+		}
 	}
 }

@@ -2,8 +2,8 @@ package report
 
 import (
 	"bufio"
-	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/exdiag/exdiag/internal/diag"
@@ -11,31 +11,48 @@ import (
 	"github.com/exdiag/exdiag/internal/term"
 )
 
-// Text layout: findings are "  ERROR code  url" with details indented to
-// detailIndent; messages are one line each, long SAN lists wrap at
-// textWidth. Columns are padded to the widest
-// value up to a cap, so one long URL does not push every row right.
+// The text report fits one screen in the common case: per finding its
+// severity, code, host and URL count, one sentence, the servers table of a
+// finding that compares servers, and the fix, each distinct command printed
+// once. --verbose adds the whole message, every URL (up to maxListed), the
+// directory objects with their DNs, the fix comments, and the endpoint and
+// certificate tables. Prose wraps at the width; commands never do, so they
+// can be pasted.
 const (
-	textWidth    = 100
-	detailIndent = "        "
-	maxCodeWidth = 24
-	maxURLWidth  = 56
-	maxAddrWidth = 24
+	defaultWidth = 100
+	detailIndent = "      " // under the code, after "ERROR "
+	cmdIndent    = "        "
+	// maxListed caps the URLs and directory objects listed per finding.
+	maxListed = 25
+	// maxSANs caps the names listed per certificate.
+	maxSANs = 10
 )
 
 type textRenderer struct {
-	w     *bufio.Writer
-	p     term.Palette
-	rep   *diag.Report
-	certs map[string]*diag.CertInfo
+	w       *bufio.Writer
+	p       term.Palette
+	rep     *diag.Report
+	certs   map[string]*diag.CertInfo
+	asOf    time.Time
+	width   int
+	verbose bool
+	// full prints a finding's whole message and every fix step with its
+	// explanation, without --verbose's details (JUnit failure bodies).
+	full bool
+	// given maps each fix step already printed to the finding that printed
+	// it, so a later finding refers to it instead of repeating it.
+	given map[string]string
 }
 
-func renderText(w *bufio.Writer, rep *diag.Report, p term.Palette) {
-	t := &textRenderer{w: w, p: p, rep: rep, certs: certIndex(rep)}
+func renderText(w *bufio.Writer, rep *diag.Report, opts Options) {
+	t := &textRenderer{w: w, p: opts.Palette, rep: rep, certs: certIndex(rep), asOf: asOf(rep),
+		width: opts.width(), verbose: opts.Verbose, given: map[string]string{}}
 	t.header()
 	t.findings()
-	t.endpoints()
-	t.certificates()
+	if t.verbose {
+		t.endpoints()
+		t.certificates()
+	}
 }
 
 func (t *textRenderer) line(parts ...string) {
@@ -43,6 +60,23 @@ func (t *textRenderer) line(parts ...string) {
 		t.w.WriteString(s)
 	}
 	t.w.WriteByte('\n')
+}
+
+// para writes s wrapped to the width, each line after prefix (the first)
+// or indent (the rest).
+func (t *textRenderer) para(prefix, indent, s string) {
+	lines := wrapFirst(s, t.width-utf8.RuneCountInString(prefix), t.width-utf8.RuneCountInString(indent))
+	if len(lines) == 0 {
+		t.line(strings.TrimRight(prefix, " "))
+		return
+	}
+	for i, l := range lines {
+		if i == 0 {
+			t.line(prefix, l)
+		} else {
+			t.line(indent, l)
+		}
+	}
 }
 
 // sev is the severity word padded to five columns, coloured when on.
@@ -60,16 +94,16 @@ func (t *textRenderer) sev(s diag.Severity) string {
 
 func (t *textRenderer) header() {
 	rep := t.rep
-	t.line("exdiag: ", countFindings(rep.Findings).problems(), " ", scope(rep.Summary))
+	t.para("", "", "exdiag: "+countFindings(rep.Findings).problems()+" "+scope(rep.Summary))
 	var ctx []string
 	if rep.Org != "" {
 		ctx = append(ctx, "org "+clean(rep.Org))
 	}
-	ctx = append(ctx, "checked "+timestamp(rep.GeneratedAt))
+	ctx = append(ctx, when(rep))
 	if len(rep.DNSServers) > 0 {
 		ctx = append(ctx, "DNS servers "+clean(strings.Join(rep.DNSServers, ", ")))
 	}
-	t.line(strings.Join(ctx, ", "))
+	t.para("", "  ", strings.Join(ctx, ", "))
 }
 
 func (t *textRenderer) findings() {
@@ -79,45 +113,85 @@ func (t *textRenderer) findings() {
 		t.line("No problems found.")
 		return
 	}
-	codeWidth := 0
-	var hosts []string
-	byHost := map[string][]int{}
-	for i, f := range fs {
-		codeWidth = max(codeWidth, min(utf8.RuneCountInString(clean(string(f.Code))), maxCodeWidth))
-		if _, seen := byHost[f.Host]; !seen {
-			hosts = append(hosts, f.Host)
-		}
-		byHost[f.Host] = append(byHost[f.Host], i)
-	}
-	for hi, h := range hosts {
-		if hi > 0 {
+	for i := range fs {
+		if i > 0 {
 			t.line()
 		}
-		name := clean(h)
-		if name == "" {
-			name = "(no host)"
-		}
-		t.line(t.p.Bold(name))
-		for _, i := range byHost[h] {
-			t.finding(&fs[i], codeWidth)
-		}
+		t.finding(&fs[i])
+	}
+	if !t.verbose {
+		t.line()
+		t.line(t.p.Dim("--verbose lists every URL, the directory objects, endpoints and certificates."))
 	}
 }
 
-func (t *textRenderer) finding(f *diag.Finding, codeWidth int) {
-	head := "  " + t.sev(f.Severity) + " " + pad(clean(string(f.Code)), codeWidth)
-	if u := f.URL(); u != "" {
-		head += "  " + clean(u)
+// title names a finding in references: "servers-disagree on mail.contoso.com".
+func title(f *diag.Finding) string {
+	s := clean(string(f.Code))
+	if f.Host != "" {
+		s += " on " + clean(f.Host)
 	}
+	return s
+}
+
+func (t *textRenderer) finding(f *diag.Finding) {
+	head := t.sev(f.Severity) + " " + clean(string(f.Code))
+	switch n := len(f.URLs); {
+	case f.Host != "" && n > 0:
+		head += ": " + clean(f.Host) + " (" + plural(n, "URL") + ")"
+	case f.Host != "":
+		head += ": " + clean(f.Host)
+	case n > 0:
+		// Without a host (a URL that cannot be parsed) the URL is the
+		// only name the problem has.
+		head += ": " + capRunes(clean(f.URLs[0]), maxSentence/4)
+		if n > 1 {
+			head += " (+" + plural(n-1, "more URL") + ")"
+		}
+	}
+	t.line(head)
+	msg := clean(f.Message)
+	if !t.verbose && !t.full {
+		msg = firstSentence(msg)
+	}
+	t.para(detailIndent, detailIndent, msg)
+	t.serverTable(f.Servers)
+	if t.verbose {
+		t.details(f)
+	}
+	t.fixes(f)
+}
+
+// serverTable writes one row per certificate the servers served:
+// thumbprint, expiry, and the servers, as many as fit.
+func (t *textRenderer) serverTable(scs []diag.ServerCert) {
+	if len(scs) == 0 {
+		return
+	}
+	const ind = detailIndent + "  "
+	rows := make([][2]string, 0, 4)
+	w := 0
+	for _, g := range groupServers(scs, t.certs) {
+		left := "(none)    could not be checked"
+		if g.cert != nil {
+			left = pad(clean(shortThumb(g.leaf)), 8) + "  " + expiry(g.cert, t.asOf)
+		} else if g.leaf != "" {
+			left = pad(clean(shortThumb(g.leaf)), 8)
+		}
+		w = max(w, utf8.RuneCountInString(left))
+		rows = append(rows, [2]string{left, strings.Join(g.servers, "\x00")})
+	}
+	for _, r := range rows {
+		room := t.width - len(ind) - w - 2
+		t.line(ind, pad(r[0], w), "  ", joinFit(strings.Split(r[1], "\x00"), room))
+	}
+}
+
+// details are what --verbose adds to a finding: the address, the
+// certificate, every URL and the directory objects holding them.
+func (t *textRenderer) details(f *diag.Finding) {
 	if f.Address != "" {
-		head += " (" + clean(f.Address) + ")"
-	}
-	t.line(strings.TrimRight(head, " "))
-	// Messages stay on one line: terminals and ticket systems wrap them,
-	// and grep still finds a phrase that a hard wrap would split.
-	t.line(detailIndent, clean(f.Message))
-	for i, u := range f.URLs[min(1, len(f.URLs)):] {
-		t.line(detailIndent, label("also:", i == 0, 6), clean(u))
+		t.line(detailIndent, "address: ", clean(f.Address))
 	}
 	if f.Thumbprint != "" {
 		cert := clean(f.Thumbprint)
@@ -126,40 +200,27 @@ func (t *textRenderer) finding(f *diag.Finding, codeWidth int) {
 		}
 		t.line(detailIndent, "certificate: ", cert)
 	}
+	urls := make([]string, len(f.URLs))
+	for i, u := range f.URLs {
+		urls[i] = clean(u)
+	}
+	for i, u := range capList(urls, maxListed) {
+		t.line(detailIndent, label("URLs:", i == 0, 6), u)
+	}
+	var srcs []inventory.Source
 	for _, s := range f.Sources {
-		if s.Origin == inventory.OriginFlag {
-			continue
+		if s.Origin != inventory.OriginFlag {
+			srcs = append(srcs, s)
+		}
+	}
+	for i, s := range srcs {
+		if i == maxListed-1 && len(srcs) > maxListed {
+			t.line(detailIndent, "source: … and ", plural(len(srcs)-i, "more object"))
+			break
 		}
 		t.line(detailIndent, "source: ", describeSource(s))
 		if s.DN != "" {
 			t.line(detailIndent, "        ", clean(s.DN))
-		}
-	}
-	t.fixes(f.Fix)
-}
-
-// fixes prints the steps numbered by their comments: a step without a
-// comment continues the step before it, so three Set- commands under one
-// explanation read as one step.
-func (t *textRenderer) fixes(steps []diag.Fix) {
-	numbered := 0
-	for i, fx := range steps {
-		if i == 0 || fx.Comment != "" {
-			numbered++
-		}
-	}
-	n := 0
-	for i, fx := range steps {
-		if i == 0 || fx.Comment != "" {
-			n++
-			name := "fix:"
-			if numbered > 1 {
-				name = "fix " + strconv.Itoa(n) + ":"
-			}
-			t.line(strings.TrimRight(detailIndent+name+" "+clean(fx.Comment), " "))
-		}
-		if fx.Command != "" {
-			t.line(detailIndent, "  ", clean(fx.Command))
 		}
 	}
 }
@@ -186,119 +247,10 @@ func describeSource(s inventory.Source) string {
 	return strings.Join(parts, ", ")
 }
 
-func (t *textRenderer) endpoints() {
-	eps := t.rep.Endpoints
-	if len(eps) == 0 {
-		return
-	}
-	ix := indexStatus(t.rep.Findings)
-	urlW, addrW, tlsW := 0, 0, 0
-	for i := range eps {
-		urlW = max(urlW, min(utf8.RuneCountInString(clean(eps[i].URL)), maxURLWidth))
-		addrW = max(addrW, min(utf8.RuneCountInString(clean(orDash(eps[i].Address))), maxAddrWidth))
-		tlsW = max(tlsW, utf8.RuneCountInString(clean(orDash(eps[i].TLSVersion))))
-	}
-	t.line()
-	t.line(t.p.Bold("Endpoints"))
-	// A URL that several directory objects publish (an InternalUrl and an
-	// ExternalUrl alike, or every server of a namespace) is listed once per
-	// address it was reached at.
-	type seenKey struct{ url, addr, leaf string }
-	seen := map[seenKey]bool{}
-	for i := range eps {
-		ep := &eps[i]
-		k := seenKey{ep.URL, ep.Address, ep.Leaf}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		status := t.p.Green("OK") + "   "
-		if s, bad := ix.status(ep); bad {
-			status = t.sev(s)
-		}
-		detail := clean(ep.Error)
-		if c := leaf(ep, t.certs); c != nil {
-			detail = clean(certName(c)) + ", " + expiry(c, t.rep.GeneratedAt)
-			if ep.Error != "" {
-				detail += "; " + clean(ep.Error)
-			}
-		}
-		t.line(strings.TrimRight("  "+status+"  "+pad(clean(ep.URL), urlW)+"  "+pad(clean(orDash(ep.Address)), addrW)+
-			"  "+pad(clean(orDash(ep.TLSVersion)), tlsW)+"  "+detail, " "))
-	}
-}
-
-func (t *textRenderer) certificates() {
-	if len(t.rep.Certificates) == 0 {
-		return
-	}
-	t.line()
-	t.line(t.p.Bold("Certificates"))
-	const ind = "    "
-	for i := range t.rep.Certificates {
-		c := &t.rep.Certificates[i]
-		t.line("  ", t.p.Bold(clean(orDash(c.Subject))))
-		sans := make([]string, len(c.SANs))
-		for j, s := range c.SANs {
-			sans[j] = clean(s)
-		}
-		for j, l := range wrap(orDash(strings.Join(sans, ", ")), textWidth-len(ind)-12) {
-			t.line(ind, label("SANs:", j == 0, 12), l)
-		}
-		issuer := clean(orDash(c.Issuer))
-		if c.SelfSigned {
-			issuer += " (self-signed)"
-		}
-		t.line(ind, label("issuer:", true, 12), issuer)
-		t.line(ind, label("valid:", true, 12), date(c.NotBefore), " to ", date(c.NotAfter), " ", lifetime(c, t.rep.GeneratedAt))
-		t.line(ind, label("thumbprint:", true, 12), clean(orDash(c.Thumbprint)))
-		if key := strings.Trim(clean(c.KeyAlgorithm)+", "+clean(c.SignatureAlgorithm), ", "); key != "" {
-			t.line(ind, label("key:", true, 12), key)
-		}
-	}
-}
-
 // label pads name to width, or returns only spaces on continuation lines.
 func label(name string, first bool, width int) string {
 	if !first {
 		name = ""
 	}
 	return pad(name, width)
-}
-
-func pad(s string, width int) string {
-	n := utf8.RuneCountInString(s)
-	if n >= width {
-		return s
-	}
-	return s + strings.Repeat(" ", width-n)
-}
-
-// wrap breaks s at spaces into lines of at most width runes; a word longer
-// than width (a URL) gets a line of its own.
-func wrap(s string, width int) []string {
-	var lines []string
-	var cur strings.Builder
-	n := 0
-	for w := range strings.SplitSeq(s, " ") {
-		if w == "" {
-			continue
-		}
-		wn := utf8.RuneCountInString(w)
-		if n > 0 && n+1+wn > width {
-			lines = append(lines, cur.String())
-			cur.Reset()
-			n = 0
-		}
-		if n > 0 {
-			cur.WriteByte(' ')
-			n++
-		}
-		cur.WriteString(w)
-		n += wn
-	}
-	if n > 0 {
-		lines = append(lines, cur.String())
-	}
-	return lines
 }

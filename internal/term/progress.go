@@ -19,7 +19,7 @@ type Progress struct {
 	done   int
 	total  int
 	drawn  bool
-	held   int
+	held   int // Hold calls not yet released: draw nothing
 	stop   chan struct{}
 	closed sync.Once
 	wg     sync.WaitGroup
@@ -76,20 +76,17 @@ func (p *Progress) draw() {
 	p.drawn = true
 }
 
-// Hold erases the line and draws nothing more until release is called:
-// a prompt on the same terminal would otherwise be overwritten by the next
-// redraw while the user types.
+// Hold erases the line and draws nothing until the returned release is
+// called, so a prompt written meanwhile starts on a clean line and is never
+// overwritten while the user types. Holds nest; release is idempotent.
 func (p *Progress) Hold() (release func()) {
 	if p == nil || !p.on {
 		return func() {}
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	p.held++
-	if p.drawn {
-		fmt.Fprint(p.w, "\r\x1b[K")
-		p.drawn = false
-	}
+	p.erase()
+	p.mu.Unlock()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
@@ -97,6 +94,25 @@ func (p *Progress) Hold() (release func()) {
 			p.held--
 			p.mu.Unlock()
 		})
+	}
+}
+
+// Prompting wraps a prompt (ReadPassword) so that it asks while the line
+// is held: the prompt starts on a clean line and is not drawn over while
+// the user types.
+func (p *Progress) Prompting(ask func(prompt string) (string, error)) func(string) (string, error) {
+	return func(prompt string) (string, error) {
+		release := p.Hold()
+		defer release()
+		return ask(prompt)
+	}
+}
+
+// erase removes a drawn line; p.mu is held.
+func (p *Progress) erase() {
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drawn = false
 	}
 }
 
@@ -110,8 +126,6 @@ func (p *Progress) Done() {
 		p.wg.Wait()
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		if p.drawn {
-			fmt.Fprint(p.w, "\r\x1b[K")
-		}
+		p.erase()
 	})
 }

@@ -56,30 +56,73 @@ func TestProgressDrawsAndErases(t *testing.T) {
 	p.Done() // idempotent
 }
 
-// A held progress line is erased and not drawn again until released, so
-// that a password prompt stays on the screen while the user types.
-func TestProgressHold(t *testing.T) {
+// While a prompt holds the progress line, the line is erased and never
+// drawn, so the prompt starts on a clean line and stays visible; after the
+// release drawing resumes.
+func TestProgressHoldKeepsThePromptClear(t *testing.T) {
 	var b syncBuffer
 	p := NewProgress(&b, true)
 	defer p.Done()
 	p.start = time.Now().Add(-2 * time.Second)
 	p.Set("reading the directory", 0, 0)
 	p.draw()
-	release := p.Hold()
-	if !strings.HasSuffix(b.String(), "s\x1b[K\r\x1b[K") {
-		t.Fatalf("line not erased by Hold: %q", b.String())
+	if !strings.Contains(b.String(), "exdiag: reading the directory") {
+		t.Fatalf("no line drawn: %q", b.String())
 	}
-	held := b.String()
+	release := p.Hold()
+	if !strings.HasSuffix(b.String(), "\r\x1b[K") {
+		t.Errorf("Hold did not erase the line: %q", b.String())
+	}
+	before := b.String()
 	p.draw()
-	if b.String() != held {
-		t.Errorf("drawn while held: %q", strings.TrimPrefix(b.String(), held))
+	p.Set("tls", 1, 2)
+	p.draw()
+	if b.String() != before {
+		t.Errorf("drawn while held: %q", strings.TrimPrefix(b.String(), before))
 	}
 	release()
-	release() // idempotent
+	release() // idempotent: a second call must not release another hold
 	p.draw()
-	if !strings.Contains(strings.TrimPrefix(b.String(), held), "exdiag: reading the directory") {
-		t.Errorf("not drawn after release: %q", strings.TrimPrefix(b.String(), held))
+	if !strings.Contains(strings.TrimPrefix(b.String(), before), "exdiag: tls 1/2") {
+		t.Errorf("not drawn after release: %q", strings.TrimPrefix(b.String(), before))
+	}
+	if p.held != 0 {
+		t.Errorf("held = %d after one hold and two releases", p.held)
+	}
+	var off syncBuffer
+	q := NewProgress(&off, false)
+	q.Hold()()
+	if off.String() != "" {
+		t.Errorf("a progress that is off wrote %q", off.String())
 	}
 	var nilProgress *Progress
 	nilProgress.Hold()()
+}
+
+// A password prompt asked through Prompting starts on a clean line and
+// sees no progress drawn while it waits.
+func TestProgressPrompting(t *testing.T) {
+	var b syncBuffer
+	p := NewProgress(&b, true)
+	defer p.Done()
+	p.start = time.Now().Add(-2 * time.Second)
+	p.Set("reading the directory", 0, 0)
+	p.draw()
+	ask := p.Prompting(func(prompt string) (string, error) {
+		if !strings.HasSuffix(b.String(), "\r\x1b[K") {
+			t.Errorf("the prompt does not start on a clean line: %q", b.String())
+		}
+		b.Write([]byte(prompt))
+		p.draw()
+		if !strings.HasSuffix(b.String(), prompt) {
+			t.Errorf("the progress line was drawn over the prompt: %q", b.String())
+		}
+		return "secret", nil
+	})
+	if pw, err := ask("Password for CONTOSO\\helpdesk: "); pw != "secret" || err != nil {
+		t.Errorf("ask = %q, %v", pw, err)
+	}
+	if p.held != 0 {
+		t.Errorf("still held after the prompt: %d", p.held)
+	}
 }

@@ -23,6 +23,7 @@ type IO struct {
 	inFD, outFD, errFD uintptr
 	outTTY, errTTY     bool
 	inTTY              bool
+	width              int
 	getenv             func(string) string
 	// console opens the terminal to prompt on when In is not one; nil
 	// for streams that belong to no console (buffers, a replaced input).
@@ -85,6 +86,23 @@ func Test(stdin string, env map[string]string) (*IO, *bytes.Buffer, *bytes.Buffe
 
 // SetTTY overrides terminal detection (tests).
 func (s *IO) SetTTY(in, out, errOut bool) { s.inTTY, s.outTTY, s.errTTY = in, out, errOut }
+
+// SetWidth overrides the terminal width StdoutWidth reports (tests).
+func (s *IO) SetWidth(w int) { s.width = w }
+
+// StdoutWidth is the width in columns of the terminal Out writes to, or 0
+// when Out is not a terminal or its size is unknown.
+func (s *IO) StdoutWidth() int {
+	// Test streams have no descriptor (outFD 0), even when SetTTY calls
+	// them terminals.
+	if s.width > 0 || !s.outTTY || s.outFD == 0 {
+		return s.width
+	}
+	if w, _, err := term.GetSize(int(s.outFD)); err == nil && w > 0 {
+		return w
+	}
+	return 0
+}
 
 // StderrTTY reports whether ErrOut is a terminal.
 func (s *IO) StderrTTY() bool { return s.errTTY }

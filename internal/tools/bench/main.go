@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/exdiag/exdiag/internal/lab"
+	"github.com/exdiag/exdiag/internal/probe"
 )
 
 func main() {
@@ -131,7 +132,7 @@ func measure(bin string, n, dead int, timeout time.Duration, conc, sample int, e
 	r.rssMB = peakRSSMB(cmd.ProcessState)
 	parseStats(&r, stderr.String())
 	if r.conc = conc; conc == 0 {
-		r.conc = 32
+		r.conc = probe.DefaultConcurrency
 	}
 	if dead == 0 {
 		targets := targetsOf(l)
