@@ -55,19 +55,10 @@ func (c *rawLDAP) next() *ber.Packet {
 	return p
 }
 
-// request builds an LDAPMessage with a protocol operation and controls.
+// request builds an LDAPMessage with a protocol operation and controls:
+// requests and answers share the envelope (RFC 4511 4.1.1).
 func request(id int64, op *ber.Packet, controls ...*ber.Packet) []byte {
-	msg := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "LDAPMessage")
-	msg.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, id, "messageID"))
-	msg.AppendChild(op)
-	if len(controls) > 0 {
-		seq := ber.Encode(ber.ClassContext, ber.TypeConstructed, 0, nil, "controls")
-		for _, c := range controls {
-			seq.AppendChild(c)
-		}
-		msg.AppendChild(seq)
-	}
-	return msg.Bytes()
+	return envelope(id, op, controls...)
 }
 
 // rootDSESearch is a search for the RootDSE with the given filter packet.
