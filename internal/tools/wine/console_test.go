@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,7 +16,8 @@ import (
 // pane is a tmux window running one command on a real terminal, which is
 // where Wine gives a Windows program a console with colour and no-echo input.
 type pane struct {
-	sock string // the tmux server's own socket name (tmux -L)
+	sock   string // the tmux server's own socket name (tmux -L)
+	status string // the file the command's exit status is written to
 }
 
 func shellQuote(args []string) string {
@@ -32,13 +34,17 @@ func startPane(t *testing.T, env []string, argv ...string) *pane {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("wine tier: tmux missing (apt-get install tmux; make windows-wine does)")
 	}
-	p := &pane{sock: fmt.Sprintf("exdiag-wine-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	p := &pane{sock: fmt.Sprintf("exdiag-wine-%d-%d", os.Getpid(), time.Now().UnixNano()), status: filepath.Join(t.TempDir(), "status")}
 	args := []string{"-L", p.sock, "new-session", "-d", "-s", "t", "-x", "200", "-y", "50"}
 	for _, kv := range env {
 		args = append(args, "-e", kv)
 	}
-	// remain-on-exit keeps the pane, and its exit status, once the command ends
-	args = append(args, shellQuote(argv), ";", "set-option", "-t", "t", "remain-on-exit", "on")
+	// A shell in the pane waits for the command and writes its exit status:
+	// tmux 3.3a, when the terminal closes before the child is reaped, marks
+	// the pane dead without a status and leaves the Wine process a zombie
+	// (seen every other run). remain-on-exit keeps the screen for capture.
+	script := `"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"`
+	args = append(args, shellQuote(append([]string{"sh", "-c", script, p.status}, argv...)), ";", "set-option", "-t", "t", "remain-on-exit", "on")
 	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
@@ -65,7 +71,7 @@ func (p *pane) waitUntil(t *testing.T, what string, done func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(time.Minute); !done(); {
 		if time.Now().After(deadline) {
-			t.Fatalf("no %s within a minute; the pane shows:\n%s", what, p.screen(t))
+			t.Fatalf("no %s within a minute; the pane shows:\n%s\nWine's processes then:\n%s", what, p.screen(t), wineProcesses())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -74,16 +80,33 @@ func (p *pane) waitUntil(t *testing.T, what string, done func() bool) {
 // exitCode waits for the command to end and returns its exit status.
 func (p *pane) exitCode(t *testing.T) int {
 	t.Helper()
-	var state string
+	var status []byte
 	p.waitUntil(t, "exit", func() bool {
-		state = strings.TrimSpace(p.tmux(t, "display-message", "-p", "-t", "t", "#{pane_dead} #{pane_dead_status}"))
-		return strings.HasPrefix(state, "1 ")
+		var err error
+		status, err = os.ReadFile(p.status)
+		return err == nil
 	})
-	code, err := strconv.Atoi(strings.TrimPrefix(state, "1 "))
+	code, err := strconv.Atoi(strings.TrimSpace(string(status)))
 	if err != nil {
-		t.Fatalf("pane state %q", state)
+		t.Fatalf("exit status %q", status)
 	}
 	return code
+}
+
+// wineProcesses lists the processes of Wine and exdiag with their state,
+// to tell a program that has not ended from a Wine that has not let it.
+func wineProcesses() string {
+	out, err := exec.Command("ps", "-eo", "pid,ppid,stat,etime,wchan:24,args").Output()
+	if err != nil {
+		return err.Error()
+	}
+	var keep []string
+	for i, line := range strings.Split(string(out), "\n") {
+		if l := strings.ToLower(line); i == 0 || strings.Contains(l, "wine") || strings.Contains(l, ".exe") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 func (p *pane) wineEnv() []string {
