@@ -11,6 +11,7 @@ fuzztime="${FUZZTIME:-10s}"
 targets=(
 	"./internal/probe FuzzParseTarget"
 	"./internal/ad FuzzReadLDIF"
+	"./internal/ad FuzzStoreCertificate"
 	"./internal/ad FuzzGuardConn"
 	"./internal/diag FuzzMatchHost"
 	"./internal/remedy FuzzQuote"

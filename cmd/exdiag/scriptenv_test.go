@@ -30,6 +30,8 @@ import (
 //	$CLOSED     ip:port where nothing listens
 //	$MAILTHUMB  SHA-1 thumbprint of the mail certificate
 //	$WORK/ca.pem the lab root, for --ca-file
+//	$WORK/kb953354.ldf the lab's kb953354 organisation as an ldifde export
+//	            (its servers' names resolve nowhere: nothing of it is reached)
 //
 // DNS: mail, autodiscover, expired, expiring .contoso.com and ex01, ex07
 // .contoso.local point at 127.0.0.1; nodns.contoso.com does not exist.
@@ -59,6 +61,16 @@ func setupScriptEnv(env *testscript.Env) error {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(env.WorkDir, "ca.pem"), root.CertPEM(), 0o644); err != nil {
+		return err
+	}
+	kb953354, err := lab.Load("kb953354")
+	if err != nil {
+		return err
+	}
+	if _, err := lab.Prepare(kb953354); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(env.WorkDir, "kb953354.ldf"), []byte(kb953354.Org.LDIF()), 0o644); err != nil {
 		return err
 	}
 	var closers []func() error

@@ -7,14 +7,16 @@ import "strings"
 // them, of only these classes. TestReadAttrsSuffice checks that the
 // conversion needs nothing else.
 var (
-	rootDSEAttrs  = []string{"configurationNamingContext"}
-	orgAttrs      = []string{"objectClass"}
-	serverAttrs   = []string{"objectClass", "cn", "serialNumber", "msExchCurrentServerRoles", "networkAddress", "msExchServerSite"}
-	vdirAttrs     = []string{"objectClass", "msExchInternalHostName", "msExchExternalHostName"}
-	scpAttrs      = []string{"objectClass", "keywords", "serviceBindingInformation"}
-	mailAttrs     = []string{"objectClass", "msExchPopImapX509CertificateName", "msExchPOPIMAPExternalConnectionSettings", "msExchPOPIMAPInternalConnectionSettings", "msExchSecureBindings", "msExchServerBindings", "msExchSMTPReceiveConnectorFQDN", "msExchSmtpReceiveBindings", "msExchSmtpTLSCertificate", "msExchSmtpReceiveEnabled", "msExchSmtpReceiveRole"}
-	providerAttrs = []string{"objectClass", "cn", "msExchAutoDiscoverCertPrincipalName", "msExchAutoDiscoverServer", "msExchAcceptedDomainName", "msExchAcceptedDomainFlags"}
-	crlAttrs      = []string{"objectClass", "certificateRevocationList"}
+	rootDSEAttrs = []string{"configurationNamingContext"}
+	orgAttrs     = []string{"objectClass"}
+	serverAttrs  = []string{"objectClass", "cn", "serialNumber", "msExchCurrentServerRoles", "networkAddress", "msExchServerSite", "msExchServerInternalTLSCert"}
+	vdirAttrs    = []string{"objectClass", "msExchInternalHostName", "msExchExternalHostName"}
+	scpAttrs     = []string{"objectClass", "keywords", "serviceBindingInformation"}
+	mailAttrs    = []string{"objectClass", "msExchPopImapX509CertificateName", "msExchPOPIMAPExternalConnectionSettings", "msExchPOPIMAPInternalConnectionSettings", "msExchSecureBindings", "msExchServerBindings", "msExchSMTPReceiveConnectorFQDN", "msExchSmtpReceiveBindings", "msExchSmtpTLSCertificate", "msExchSmtpReceiveEnabled", "msExchSmtpReceiveRole",
+		"msExchSMTPSendConnectorFQDN", "msExchSmtpSendTlsDomain", "msExchSmtpSendEnabled", "msExchSmtpSmartHost", "msExchSourceBridgeheadServersDN"}
+	providerAttrs = []string{"objectClass", "cn", "msExchAutoDiscoverCertPrincipalName", "msExchAutoDiscoverServer", "msExchAcceptedDomainName", "msExchAcceptedDomainFlags",
+		"msExchFedOrgCertificate", "msExchFedOrgNextCertificate", "msExchFedOrgPrevCertificate", "msExchAuthCertificateThumbprint"}
+	crlAttrs = []string{"objectClass", "certificateRevocationList"}
 )
 
 // readClasses are the object classes the conversion reads; an
@@ -22,6 +24,7 @@ var (
 var readClasses = []string{
 	"msExchOrganizationContainer", "msExchExchangeServer", "msExchVirtualDirectory", "msExchAutoDiscoverConfig",
 	"protocolCfgPOPServer", "protocolCfgIMAPServer", "msExchSmtpReceiveConnector", "msExchAcceptedDomain", "cRLDistributionPoint",
+	"msExchRoutingSMTPConnector", "site", "msExchFedTrust", "msExchAuthAuthConfig",
 }
 
 // readAttrs holds every attribute of the lists above, in lower case.

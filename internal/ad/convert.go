@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/safetext"
 )
@@ -50,7 +51,7 @@ func FromEntries(entries []Entry, origin inventory.Origin, f Filter) (*inventory
 			if o.e.DN == "" && len(o.e.Skipped) > 0 && o.e.Skipped[0].Attr == "dn" {
 				msg = fmt.Sprintf("entry with a DN of %d bytes was skipped (limit %d KB)", o.e.Skipped[0].Bytes, maxValueBytes>>10)
 			}
-			c.note("directory-value-unsafe", msg, inventory.Source{})
+			c.note(catalog.DirectoryValueUnsafe, msg, inventory.Source{})
 			continue
 		}
 		c.server(*o.e, o.path)
@@ -97,6 +98,14 @@ func (c *converter) entry(e Entry, p dnPath) {
 		c.acceptedDomain(e)
 	case e.IsA("cRLDistributionPoint"):
 		c.crl(e)
+	case e.IsA("msExchRoutingSMTPConnector"):
+		c.sendConnector(e, p)
+	case e.IsA("site"):
+		c.site(p)
+	case e.IsA("msExchFedTrust"):
+		c.federationTrust(e, p)
+	case e.IsA("msExchAuthAuthConfig"):
+		c.authConfig(e)
 	}
 }
 
@@ -144,7 +153,7 @@ func (c *converter) tooLarge(attr string, size int64, src inventory.Source) {
 	if size <= maxValueBytes {
 		msg = fmt.Sprintf("%s value of %d bytes ignored: the object holds more than %d MB", attr, size, maxObjectBytes>>20)
 	}
-	c.note("directory-value-unsafe", msg, src)
+	c.note(catalog.DirectoryValueUnsafe, msg, src)
 }
 
 func (c *converter) first(e Entry, attr string) string {
@@ -154,9 +163,9 @@ func (c *converter) first(e Entry, attr string) string {
 	return ""
 }
 
-func (c *converter) note(code, msg string, src inventory.Source) {
+func (c *converter) note(code catalog.Code, msg string, src inventory.Source) {
 	src.Origin = c.origin
-	c.org.Notes = append(c.org.Notes, inventory.Note{Code: code, Message: msg, Source: src})
+	c.org.Notes = append(c.org.Notes, inventory.Note{Code: string(code), Message: msg, Source: src})
 }
 
 func (c *converter) endpoint(url string, src inventory.Source, sites []string) {
@@ -211,6 +220,11 @@ func (c *converter) finish(f Filter) (*inventory.Org, error) {
 	org.Notes = slices.DeleteFunc(org.Notes, func(n inventory.Note) bool { return !keep(n.Source.Server) })
 	org.PopImap = slices.DeleteFunc(org.PopImap, func(p inventory.PopImapSettings) bool { return !keep(p.Server) })
 	org.ReceiveConnectors = slices.DeleteFunc(org.ReceiveConnectors, func(r inventory.ReceiveConnector) bool { return !keep(r.Server) })
+	org.SendConnectors = slices.DeleteFunc(org.SendConnectors, func(s inventory.SendConnector) bool {
+		return len(s.SourceServers) > 0 && !slices.ContainsFunc(s.SourceServers, keep)
+	})
+	slices.SortFunc(org.Sites, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	org.Sites = slices.CompactFunc(org.Sites, strings.EqualFold)
 	return org, nil
 }
 

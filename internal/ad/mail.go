@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 )
 
@@ -55,7 +56,7 @@ func (c *converter) popImap(e Entry, p dnPath, service inventory.Service) {
 			src.Scope, src.Attribute, src.Value = a.scope, a.attr, v
 			host, port, enc, ok := parseConnectionSetting(v)
 			if !ok {
-				c.note("directory-value-unsafe", fmt.Sprintf("%s connection setting %q is not host:port[:SSL|TLS]", service, truncate(v, 200)), src)
+				c.note(catalog.DirectoryValueUnsafe, fmt.Sprintf("%s connection setting %q is not host:port[:SSL|TLS]", service, truncate(v, 200)), src)
 				continue
 			}
 			sch, def := scheme.starttls, scheme.starttlsPort
@@ -142,15 +143,16 @@ func connectorPeer(rc inventory.ReceiveConnector, srv *inventory.Server, port st
 	return inventory.PeerMailServers
 }
 
-// acceptedDomain reads an accepted domain; bit 2 (4) of
-// msExchAcceptedDomainFlags marks the default domain.
+// acceptedDomain reads an accepted domain: bits 0–1 of
+// msExchAcceptedDomainFlags are its type, bit 2 (4) marks the default
+// domain (AcceptedDomainSchema).
 func (c *converter) acceptedDomain(e Entry) {
 	name := c.first(e, "msExchAcceptedDomainName")
 	if name == "" {
 		name = c.first(e, "cn")
 	}
 	flags, _ := strconv.Atoi(strings.TrimSpace(c.first(e, "msExchAcceptedDomainFlags")))
-	c.org.AcceptedDomains = append(c.org.AcceptedDomains, inventory.AcceptedDomain{Name: name, Default: flags&4 != 0, DN: e.DN})
+	c.org.AcceptedDomains = append(c.org.AcceptedDomains, inventory.AcceptedDomain{Name: name, Default: flags&4 != 0, DN: e.DN, Type: inventory.DomainType(flags & 3)})
 }
 
 func (c *converter) serverFQDN(name string) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/go-ldap/ldap/v3"
 )
@@ -33,11 +34,16 @@ type query struct {
 var queries = []query{
 	{what: "Exchange servers", filter: "(objectClass=msExchExchangeServer)", attrs: serverAttrs},
 	{what: "virtual directories", filter: "(&(objectClass=msExchVirtualDirectory)(!(objectClass=container)))", attrs: vdirAttrs},
-	{what: "Autodiscover SCPs", inConfigNC: true,
-		filter: "(&(objectClass=serviceConnectionPoint)(|(keywords=" + scpPointerKeyword + ")(keywords=" + scpURLKeyword + ")))",
+	// The AD sites (CN=<site>,CN=Sites) come with the SCPs: both live in
+	// the configuration naming context, and one search keeps the count fixed.
+	{what: "Autodiscover SCPs and AD sites", inConfigNC: true,
+		filter: "(|(&(objectClass=serviceConnectionPoint)(|(keywords=" + scpPointerKeyword + ")(keywords=" + scpURLKeyword + ")))(objectClass=site))",
 		attrs:  scpAttrs},
-	{what: "POP3, IMAP4 and SMTP settings", filter: "(|(objectClass=protocolCfgPOPServer)(objectClass=protocolCfgIMAPServer)(objectClass=msExchSmtpReceiveConnector))", attrs: mailAttrs},
-	{what: "Outlook providers and accepted domains", filter: "(|(objectClass=msExchAutoDiscoverConfig)(objectClass=msExchAcceptedDomain))", attrs: providerAttrs},
+	{what: "POP3, IMAP4 and SMTP settings", filter: "(|(objectClass=protocolCfgPOPServer)(objectClass=protocolCfgIMAPServer)(objectClass=msExchSmtpReceiveConnector)(objectClass=msExchRoutingSMTPConnector))",
+		attrs: mailAttrs},
+	{what: "Outlook providers, accepted domains, federation trusts and the Auth Configuration",
+		filter: "(|(objectClass=msExchAutoDiscoverConfig)(objectClass=msExchAcceptedDomain)(objectClass=msExchFedTrust)(objectClass=msExchAuthAuthConfig))",
+		attrs:  providerAttrs},
 	// An enterprise CA publishes its CRLs here for ldap:/// distribution points.
 	{what: "certificate revocation lists", inConfigNC: true, under: "CN=Public Key Services,CN=Services,",
 		filter: "(objectClass=cRLDistributionPoint)", attrs: crlAttrs},
@@ -109,7 +115,7 @@ func discover(ctx context.Context, s *searcher, root Entry, f Filter) (*inventor
 			continue // no enterprise CA in this forest
 		}
 		if ldap.IsErrorWithCode(err, ldap.LDAPResultInsufficientAccessRights) {
-			notes = append(notes, inventory.Note{Code: "ldap-unreadable",
+			notes = append(notes, inventory.Note{Code: string(catalog.LDAPUnreadable),
 				Message: fmt.Sprintf("this account may not read the %s (%v): they are unknown, not missing", q.what, err),
 				Source:  inventory.Source{Origin: inventory.OriginLDAP, DN: base}})
 			all = append(all, entries...)

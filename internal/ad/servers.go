@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 )
 
@@ -43,7 +44,7 @@ func (c *converter) findOrg(objs []object) error {
 			Hint: `export the whole Exchange subtree: ldifde -f exchange.ldf -d "CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=…"`}
 	}
 	if len(orgs) > 1 {
-		c.note("multiple-organizations", fmt.Sprintf("the directory holds %d Exchange organizations (%s); all are read", len(orgs), strings.Join(orgs, ", ")), inventory.Source{})
+		c.note(catalog.MultipleOrganizations, fmt.Sprintf("the directory holds %d Exchange organizations (%s); all are read", len(orgs), strings.Join(orgs, ", ")), inventory.Source{})
 	}
 	return nil
 }
@@ -72,13 +73,13 @@ func (c *converter) server(e Entry, p dnPath) {
 	}
 	if s.FQDN == "" {
 		src.Attribute = "networkAddress"
-		c.note("server-fqdn-unknown", fmt.Sprintf("server %s has no ncacn_ip_tcp: networkAddress, so its FQDN is unknown", s.Name), src)
+		c.note(catalog.ServerFQDNUnknown, fmt.Sprintf("server %s has no ncacn_ip_tcp: networkAddress, so its FQDN is unknown", s.Name), src)
 	}
 	if sn := c.first(e, "serialNumber"); sn != "" {
 		v, err := inventory.ParseSerialNumber(sn)
 		if err != nil {
 			src.Attribute = "serialNumber"
-			c.note("server-version-unknown", fmt.Sprintf("server %s: %v", s.Name, err), src)
+			c.note(catalog.ServerVersionUnknown, fmt.Sprintf("server %s: %v", s.Name, err), src)
 		}
 		s.Version = v
 	}
@@ -88,6 +89,7 @@ func (c *converter) server(e Entry, p dnPath) {
 	if site, ok := parseDN(c.first(e, "msExchServerSite")); ok {
 		s.Site = site.at(0).val
 	}
+	c.internalTransportCert(e, &s)
 	c.servers[strings.ToLower(s.Name)] = &s
 }
 
@@ -95,18 +97,18 @@ func (c *converter) server(e Entry, p dnPath) {
 // read it" into notes, so that they are not taken for "not configured".
 func (c *converter) checkReadable() {
 	if len(c.servers) == 0 {
-		c.note("ldap-unreadable", "no Exchange server objects were read: the account may not list CN=Servers of the administrative group", inventory.Source{})
+		c.note(catalog.LDAPUnreadable, "no Exchange server objects were read: the account may not list CN=Servers of the administrative group", inventory.Source{})
 	}
 	for _, s := range c.servers {
 		cas := s.Roles.Has(inventory.RoleClientAccess) || s.Roles.Has(inventory.RoleCafe) ||
 			s.Version.Major >= 15 && s.Roles.Has(inventory.RoleMailbox)
 		if cas && c.vdirs[strings.ToLower(s.Name)] == 0 {
-			c.note("ldap-unreadable", fmt.Sprintf("no virtual directories were read for %s although it has the Client Access role: the account may not read CN=Protocols,CN=%s (compare with Get-OwaVirtualDirectory -Server %s)", s.Name, s.Name, s.Name),
+			c.note(catalog.LDAPUnreadable, fmt.Sprintf("no virtual directories were read for %s although it has the Client Access role: the account may not read CN=Protocols,CN=%s (compare with Get-OwaVirtualDirectory -Server %s)", s.Name, s.Name, s.Name),
 				inventory.Source{Server: s.Name, Object: s.Name, DN: s.DN})
 		}
 	}
 	if len(c.servers) > 0 && len(c.org.Providers) == 0 {
-		c.note("ldap-unreadable", "no Outlook providers (EXCH, EXPR, WEB) were read under CN=Outlook,CN=AutoDiscover,CN=Client Access: the account may not read them (compare with Get-OutlookProvider)", inventory.Source{})
+		c.note(catalog.LDAPUnreadable, "no Outlook providers (EXCH, EXPR, WEB) were read under CN=Outlook,CN=AutoDiscover,CN=Client Access: the account may not read them (compare with Get-OutlookProvider)", inventory.Source{})
 	}
 }
 

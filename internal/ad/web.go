@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 )
 
@@ -102,7 +103,7 @@ func (c *converter) scp(e Entry, p dnPath) {
 			if len(domains) > 0 {
 				msg += " for " + strings.Join(domains, ", ")
 			}
-			c.note("autodiscover-scp-pointer", msg+"; exdiag does not follow it: check that directory with --ldap-url", src)
+			c.note(catalog.SCPPointer, msg+"; exdiag does not follow it: check that directory with --ldap-url", src)
 		}
 		return
 	}
@@ -114,7 +115,7 @@ func (c *converter) scp(e Entry, p dnPath) {
 		}
 	}
 	if n == 0 {
-		c.note("autodiscover-scp-empty", fmt.Sprintf("Autodiscover SCP %s has no URL (serviceBindingInformation): Outlook ignores it", object), src)
+		c.note(catalog.SCPEmpty, fmt.Sprintf("Autodiscover SCP %s has no URL (serviceBindingInformation): Outlook ignores it", object), src)
 	}
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,26 +27,29 @@ type CheckOptions struct {
 	SystemDNS func() ([]string, []string, error)
 	Version   string
 
-	Dir         DirectoryOptions
-	URLs        []string
-	DNSServers  []string
-	DNSSearch   []string
-	AsOf        string
-	Resolve     []string
-	ConnectTo   []string
-	CAFiles     []string
-	WarnDays    int
-	Expect      []string
-	Concurrency int
-	Timeout     time.Duration
-	TargetHost  string
-	Format      string
-	Color       string
-	FailOn      string
-	Stats       bool
-	Verbose     bool
-	Script      string
-	Force       bool
+	Dir        DirectoryOptions
+	URLs       []string
+	DNSServers []string
+	// ExternalDNSServers resolve the Autodiscover names clients outside
+	// the domain try (--external-dns-server); empty means DNSServers.
+	ExternalDNSServers []string
+	DNSSearch          []string
+	AsOf               string
+	Resolve            []string
+	ConnectTo          []string
+	CAFiles            []string
+	WarnDays           int
+	Expect             []string
+	Concurrency        int
+	Timeout            time.Duration
+	TargetHost         string
+	Format             string
+	Color              string
+	FailOn             string
+	Stats              bool
+	Verbose            bool
+	Script             string
+	Force              bool
 	// NoRevocation skips CRL and OCSP fetches (--no-revocation).
 	NoRevocation bool
 
@@ -112,8 +116,9 @@ func NewCmdCheck(f *Factory) *cobra.Command {
 	fl.StringVar(&opts.Dir.LDIF, "ldif", "", "read Exchange's configuration from an ldifde export `FILE` instead of the directory")
 	fl.StringArrayVar(&opts.Dir.Servers, "server", nil, "check only the URLs of Exchange server `NAME` (repeatable)")
 	fl.BoolVar(&opts.Dir.NoInternal, "no-internal", false, "skip InternalUrls and the Autodiscover SCP")
-	fl.BoolVar(&opts.Dir.NoExternal, "no-external", false, "skip ExternalUrls")
+	fl.BoolVar(&opts.Dir.NoExternal, "no-external", false, "skip ExternalUrls and the Autodiscover URLs clients outside the domain try")
 	fl.StringArrayVar(&opts.DNSServers, "dns-server", nil, "DNS server `ADDR[:PORT]` to resolve with (repeatable; default: the system's)")
+	fl.StringArrayVar(&opts.ExternalDNSServers, "external-dns-server", nil, "DNS server `ADDR[:PORT]` clients outside the domain use, e.g. a public resolver, for their Autodiscover lookups (repeatable; default: those of --dns-server)")
 	fl.StringArrayVar(&opts.DNSSearch, "dns-search", nil, "DNS `SUFFIX` appended to single-label names such as https://EX07/ (repeatable; default: the system's search list)")
 	fl.StringVar(&opts.AsOf, "as-of", "", "judge certificate validity and expiry as of `TIME` (RFC 3339 or YYYY-MM-DD) instead of now")
 	fl.StringArrayVar(&opts.Resolve, "resolve", nil, "connect to `HOST:PORT:ADDR` instead of resolving HOST, as curl does (repeatable)")
@@ -176,6 +181,11 @@ func (o *CheckOptions) validate() error {
 	}
 	if o.TargetHost != "" && (!safetext.HostName(o.TargetHost) || !strings.Contains(o.TargetHost, ".")) {
 		return usageErrorf("give a fully qualified DNS name the certificate covers, e.g. --target-host mail.contoso.com", "--target-host %q is not a DNS host name", o.TargetHost)
+	}
+	for _, s := range o.ExternalDNSServers {
+		if _, err := normalizeDNSServer("external-dns-server", s); err != nil {
+			return err
+		}
 	}
 	for _, t := range o.Expect {
 		if diag.NormalizeThumbprint(t) == "" {
@@ -274,11 +284,9 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	prober := probe.New(cfg)
 	obs := prober.Run(ctx, endpoints, probe.PlanServerProbes(org, endpoints)...)
 	if org != nil {
-		var domains []string
-		for _, d := range org.AcceptedDomains {
-			domains = append(domains, d.Name)
+		if err := o.probeOutside(ctx, cfg, prober, obs, org); err != nil {
+			return err
 		}
-		prober.Autodiscover(ctx, obs, domains)
 	}
 	if ctx.Err() != nil {
 		return state.interrupted()
@@ -312,11 +320,14 @@ func checkRun(ctx context.Context, o *CheckOptions) error {
 	// chains go, which halves the peak memory of a large organisation.
 	obs.Endpoints, obs.Handshakes, obs.Servers, endpoints = nil, nil, nil, nil
 	st.phase("judge", "findings", len(rep.Findings))
-	prober.Lookup(ctx, obs, remedy.Candidates(rep, obs.DNS))
 	if ctx.Err() != nil {
 		return state.interrupted()
 	}
-	remedy.Apply(rep, remedy.Input{Org: org, DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect})
+	in := remedy.Input{Org: org, DNS: obs.DNS, DNSServers: obs.DNSServers, TargetHost: o.TargetHost, Expect: expect}
+	if obs.Outside != nil && !slices.Equal(obs.Outside.DNSServers, obs.DNSServers) {
+		in.PublicDNSServers = obs.Outside.DNSServers
+	}
+	rep = rep.WithFixes(remedy.Fixes(rep, in))
 	st.phase("fixes")
 	progress.Done()
 	if err := script.write(rep, o.Version); err != nil {

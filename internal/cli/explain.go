@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
-	"github.com/exdiag/exdiag/internal/remedy"
 )
 
 // explainWidth is the width `exdiag explain CODE` wraps its text to.
@@ -40,7 +40,7 @@ func NewCmdExplain(f *Factory) *cobra.Command {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
 			var codes []string
-			for _, e := range remedy.Explanations() {
+			for _, e := range catalog.All() {
 				codes = append(codes, string(e.Code)+"\t"+e.Title)
 			}
 			return codes, cobra.ShellCompDirectiveNoFileComp
@@ -52,7 +52,7 @@ func NewCmdExplain(f *Factory) *cobra.Command {
 			if len(args) == 0 {
 				explainList(&b)
 			} else {
-				e, ok := remedy.Explain(diag.Code(strings.ToLower(strings.TrimSpace(args[0]))))
+				e, ok := catalog.Lookup(catalog.Code(strings.ToLower(strings.TrimSpace(args[0]))))
 				if !ok {
 					return unknownCodeError(args[0])
 				}
@@ -70,17 +70,25 @@ func NewCmdExplain(f *Factory) *cobra.Command {
 func explainList(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CODE\tSEVERITY\tTITLE")
-	for _, e := range remedy.Explanations() {
+	for _, e := range catalog.All() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Code, e.Severity, e.Title)
 	}
 	tw.Flush()
 }
 
 // explainCode writes one explanation under plain-text headings.
-func explainCode(w io.Writer, e remedy.Explanation) {
+func explainCode(w io.Writer, e catalog.Entry) {
 	fmt.Fprintf(w, "%s (%s)\n", e.Code, e.Severity)
 	for _, l := range explainWrap(e.Title, "", explainWidth) {
 		fmt.Fprintln(w, l)
+	}
+	if len(e.Clients) > 0 {
+		var names []string
+		for _, c := range e.Clients {
+			names = append(names, string(c))
+		}
+		fmt.Fprintf(w, "\nWho it affects\n")
+		explainSection(w, strings.Join(names, ", "))
 	}
 	for _, s := range []struct{ heading, text string }{
 		{"What it means", e.Means},
@@ -160,7 +168,7 @@ func unknownCodeError(arg string) error {
 // near enough to be a typo (or s is part of it), else "".
 func closestCode(s string) diag.Code {
 	best, bestDist := diag.Code(""), -1
-	for _, e := range remedy.Explanations() {
+	for _, e := range catalog.All() {
 		c := string(e.Code)
 		d := editDistance(s, c)
 		near := d <= max(2, utf8.RuneCountInString(c)/3) || (len(s) >= 4 && strings.Contains(c, s))

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/exdiag/exdiag/internal/remedy"
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/term"
 )
 
@@ -32,7 +32,7 @@ func TestExplainList(t *testing.T) {
 	if f := strings.Fields(lines[0]); len(f) != 3 || f[0] != "CODE" || f[1] != "SEVERITY" || f[2] != "TITLE" {
 		t.Errorf("header line %q", lines[0])
 	}
-	all := remedy.Explanations()
+	all := catalog.All()
 	if len(lines) != len(all)+1 {
 		t.Errorf("%d lines for %d codes", len(lines), len(all))
 	}
@@ -74,7 +74,7 @@ func TestExplainCode(t *testing.T) {
 // TestExplainEveryCode renders every explanation: all sections present,
 // prose wrapped within 80 columns, commands on lines of their own.
 func TestExplainEveryCode(t *testing.T) {
-	for _, e := range remedy.Explanations() {
+	for _, e := range catalog.All() {
 		code, out, errOut := runExplainForTest(t, string(e.Code))
 		if code != ExitOK || errOut != "" {
 			t.Errorf("%s: exit %d, stderr %q", e.Code, code, errOut)

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/lab"
 	"github.com/exdiag/exdiag/internal/report"
@@ -51,28 +52,28 @@ var hostileWant = map[string]struct {
 	detail   string
 }{
 	"healthy":             {}, // and its name resolves only over TCP: the lab DNS truncates every UDP answer
-	"silent":              {diag.CodeTLSError, "error", "did not finish the exchange within 2s"},
-	"trickle":             {diag.CodeTLSError, "error", "did not finish the exchange within 2s"},
-	"garbage":             {diag.CodeTLSError, "error", "which is not a tls record"},
-	"plain-http":          {diag.CodeTLSError, "error", "answered in plain http, not tls"},
-	"alert":               {diag.CodeTLSError, "error", "remote error: tls: handshake failure"},
-	"reset":               {diag.CodeTLSError, "error", "reset the connection mid-exchange"},
-	"refused":             {diag.CodeUnreachable, "error", "refused"},
-	"big-chain":           {diag.CodeTLSError, "error", "exceeds maximum of"},
-	"many-sans":           {diag.CodeNameMismatch, "error", "and 4988 more names, not many-sans.hostile.test"},
-	"critical-ext":        {diag.CodeCertUnknownCriticalExtension, "error", "1.3.6.1.5.5.7.13.42"},
-	"negative-serial":     {diag.CodeCertNegativeSerial, "warning", "negative serial number (-"},
-	"sha1":                {diag.CodeCertWeakSignature, "error", "signed with SHA-1"},
-	"md5":                 {diag.CodeCertWeakSignature, "error", "signed with MD5"},
-	"rsa1024":             {diag.CodeCertWeakKey, "error", "1024-bit RSA key"},
-	"wrong-key":           {diag.CodeTLSError, "error", "could not prove it holds that certificate's private key"},
-	"client-cert":         {diag.CodeTLSError, "error", "demands a client certificate"},
-	"evil-names":          {diag.CodeNameMismatch, "error", "\x1b[31mred.hostile.test"},
-	"tls10":               {diag.CodeTLSLegacy, "warning", "only negotiated TLS 1.0"},
-	"smtp-no-starttls":    {diag.CodeStartTLSMissing, "error", "does not offer starttls"},
-	"smtp-starttls-fails": {diag.CodeTLSError, "error", `refused starttls: "454 4.7.0`},
-	"servfail":            {diag.CodeDNSError, "error", ": servfail; "},
-	"cname-loop":          {diag.CodeDNSError, "error", "cname loop at"},
+	"silent":              {catalog.TLSError, "error", "did not finish the exchange within 2s"},
+	"trickle":             {catalog.TLSError, "error", "did not finish the exchange within 2s"},
+	"garbage":             {catalog.TLSError, "error", "which is not a tls record"},
+	"plain-http":          {catalog.TLSError, "error", "answered in plain http, not tls"},
+	"alert":               {catalog.TLSError, "error", "remote error: tls: handshake failure"},
+	"reset":               {catalog.TLSError, "error", "reset the connection mid-exchange"},
+	"refused":             {catalog.Unreachable, "error", "refused"},
+	"big-chain":           {catalog.TLSError, "error", "exceeds maximum of"},
+	"many-sans":           {catalog.NameMismatch, "error", "and 4988 more names, not many-sans.hostile.test"},
+	"critical-ext":        {catalog.CertUnknownCriticalExtension, "error", "1.3.6.1.5.5.7.13.42"},
+	"negative-serial":     {catalog.CertNegativeSerial, "warning", "negative serial number (-"},
+	"sha1":                {catalog.CertWeakSignature, "error", "signed with SHA-1"},
+	"md5":                 {catalog.CertWeakSignature, "error", "signed with MD5"},
+	"rsa1024":             {catalog.CertWeakKey, "error", "1024-bit RSA key"},
+	"wrong-key":           {catalog.TLSError, "error", "could not prove it holds that certificate's private key"},
+	"client-cert":         {catalog.TLSError, "error", "demands a client certificate"},
+	"evil-names":          {catalog.NameMismatch, "error", "\x1b[31mred.hostile.test"},
+	"tls10":               {catalog.TLSLegacy, "warning", "only negotiated TLS 1.0"},
+	"smtp-no-starttls":    {catalog.StartTLSMissing, "error", "does not offer starttls"},
+	"smtp-starttls-fails": {catalog.TLSError, "error", `refused starttls: "454 4.7.0`},
+	"servfail":            {catalog.DNSError, "error", ": servfail; "},
+	"cname-loop":          {catalog.DNSError, "error", "cname loop at"},
 }
 
 // hostileReport is the part of the JSON report the hostile tests read.

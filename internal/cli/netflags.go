@@ -20,7 +20,7 @@ func (o *CheckOptions) proberConfig() (probe.Config, error) {
 	}
 	cfg := probe.Config{Timeout: o.Timeout, Concurrency: o.Concurrency, Now: now, Dialer: o.Dialer}
 	for _, s := range o.DNSServers {
-		addr, err := normalizeDNSServer(s)
+		addr, err := normalizeDNSServer("dns-server", s)
 		if err != nil {
 			return cfg, err
 		}
@@ -62,8 +62,9 @@ func (o *CheckOptions) proberConfig() (probe.Config, error) {
 	return cfg, nil
 }
 
-// normalizeDNSServer accepts ADDR or ADDR:PORT (IPv6 bracketed with a port).
-func normalizeDNSServer(s string) (string, error) {
+// normalizeDNSServer accepts ADDR or ADDR:PORT (IPv6 bracketed with a port)
+// given to the flag named flag.
+func normalizeDNSServer(flag, s string) (string, error) {
 	if a, err := netip.ParseAddr(s); err == nil {
 		return netip.AddrPortFrom(a, 53).String(), nil
 	}
@@ -72,9 +73,9 @@ func normalizeDNSServer(s string) (string, error) {
 	}
 	host, _, err := net.SplitHostPort(s)
 	if err == nil && host != "" {
-		return "", usageErrorf("give the server's IP address, e.g. --dns-server 10.0.0.10", "--dns-server %q: not an IP address and port", s)
+		return "", usageErrorf("give the server's IP address, e.g. --"+flag+" 10.0.0.10", "--%s %q: not an IP address and port", flag, s)
 	}
-	return "", usageErrorf("give the server's IP address, e.g. --dns-server 10.0.0.10 or --dns-server [fd00::53]:53", "--dns-server %q is not an IP address", s)
+	return "", usageErrorf("give the server's IP address, e.g. --"+flag+" 10.0.0.10 or --"+flag+" [fd00::53]:53", "--%s %q is not an IP address", flag, s)
 }
 
 // loadRoots returns the system roots plus every certificate in files, or

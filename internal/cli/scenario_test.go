@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/lab"
 	"github.com/exdiag/exdiag/internal/term"
 )
@@ -50,6 +51,12 @@ func summary(t *testing.T, js string) []string {
 	}
 	var out []string
 	for _, f := range r.Findings {
+		// Whatever a run emits is in the catalogue, at most at its severity.
+		if e, ok := catalog.Lookup(catalog.Code(f.Code)); !ok {
+			t.Errorf("finding %s %s has no catalogue entry", f.Code, f.Host)
+		} else if sev, err := catalog.ParseSeverity(f.Severity); err != nil || sev > e.Severity {
+			t.Errorf("finding %s %s is %s, above its catalogue severity %s", f.Code, f.Host, f.Severity, e.Severity)
+		}
 		var servers []string
 		for _, i := range f.Sources {
 			if s := r.Sources[i]; s.Server != "" && !slices.Contains(servers, s.Server) {

@@ -10,6 +10,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/exdiag/exdiag/internal/ad"
 )
 
 // Thumbprint is the SHA-1 fingerprint of a certificate in upper-case hex,
@@ -76,6 +78,7 @@ func NewCertInfo(cert *x509.Certificate) CertInfo {
 		ExchangeDefault:    isDefault,
 		KeyAlgorithm:       keyAlgorithm(cert),
 		SignatureAlgorithm: cert.SignatureAlgorithm.String(),
+		TLSCertificateName: ad.TLSCertificateName(cert),
 	}
 }
 

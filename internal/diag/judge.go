@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -46,11 +47,21 @@ func Judge(in Input) *Report {
 			hosts[eo.Target.Host] = true
 		}
 	}
+	if in.Obs.Outside != nil {
+		for _, eo := range in.Obs.Outside.Endpoints {
+			rep.Endpoints = append(rep.Endpoints, j.outsideEndpoint(eo))
+		}
+	}
 	j.organisation()
+	rep.Sites, rep.DirectoryCertificates = j.sites, j.stored
 	rep.Servers = j.serverCerts()
 	rep.Certificates = distinctLeaves(in.Obs)
 	rep.Findings = j.sorted()
 	rep.Summary = Summary{URLs: len(in.Obs.Endpoints), Hosts: len(hosts), Handshakes: len(in.Obs.Handshakes)}
+	if o := in.Obs.Outside; o != nil {
+		rep.Summary.URLs += len(o.Endpoints)
+		rep.Summary.Handshakes += len(o.Handshakes)
+	}
 	for _, f := range rep.Findings {
 		switch f.Severity {
 		case Error:
@@ -73,12 +84,12 @@ type findingKey struct {
 
 // certificateCodes are findings about a certificate rather than a connection.
 var certificateCodes = map[Code]bool{
-	CodeNameMismatch: true, CodeCNOnlyMatch: true, CodeCertExpired: true, CodeCertNotYetValid: true,
-	CodeCertExpiring: true, CodeCertSelfSigned: true, CodeCertUntrusted: true, CodeCertUnexpected: true,
-	CodeSelfSignedExternal: true, CodePrincipalNameMismatch: true, CodePrincipalNameSANOnly: true,
-	CodeCertWeakKey: true, CodeCertWeakSignature: true, CodeCertNegativeSerial: true, CodeCertUnknownCriticalExtension: true,
-	CodeCertRevoked: true, CodeRevocationUnavailable: true, CodeChainIncomplete: true, CodeCertValidityTooLong: true, CodeCertEKUMissing: true,
-	CodeChainExtraCert: true, CodeCertProfile: true,
+	catalog.NameMismatch: true, catalog.CNOnlyMatch: true, catalog.CertExpired: true, catalog.CertNotYetValid: true,
+	catalog.CertExpiring: true, catalog.CertSelfSigned: true, catalog.CertUntrusted: true, catalog.CertUnexpected: true,
+	catalog.SelfSignedExternal: true, catalog.PrincipalNameMismatch: true, catalog.PrincipalNameSANOnly: true,
+	catalog.CertWeakKey: true, catalog.CertWeakSignature: true, catalog.CertNegativeSerial: true, catalog.CertUnknownCriticalExtension: true,
+	catalog.CertRevoked: true, catalog.RevocationUnavailable: true, catalog.ChainIncomplete: true, catalog.CertValidityTooLong: true, catalog.CertEKUMissing: true,
+	catalog.ChainExtraCert: true, catalog.CertProfile: true,
 }
 
 type judge struct {
@@ -99,6 +110,15 @@ type judge struct {
 	off map[string]*inventory.PopImapSettings
 	// httpsLeaf is the leaf each host served over https (servedOverHTTPS).
 	httpsLeaf map[string]*x509.Certificate
+	// stored and sites are the directory's certificates and the per-site
+	// Autodiscover view (rules_directory.go, rules_sites.go).
+	stored []StoredCertificate
+	sites  []SiteView
+	// ownerIndex indexes endpoints by lower-case owning server and by the
+	// DN of the object holding them (ownedBy, heldBy).
+	ownerIndex map[string][]int
+	// serverProbes indexes Obs.Servers by lower-case server (ownHandshake).
+	serverProbes map[string][]int
 }
 
 type serverKey struct {
@@ -287,15 +307,17 @@ func (j *judge) serverCert(so probe.ServerObservation) ServerCert {
 func distinctLeaves(obs *probe.Observations) []CertInfo {
 	seen := map[string]bool{}
 	var out []CertInfo
-	for _, hs := range obs.Handshakes {
-		if len(hs.Chain) == 0 {
-			continue
-		}
-		ci := NewCertInfo(hs.Chain[0])
-		ci.Revocation = revocationOf(obs, hs.Chain[0])
-		if !seen[ci.Thumbprint] {
-			seen[ci.Thumbprint] = true
-			out = append(out, ci)
+	for o := obs; o != nil; o = o.Outside {
+		for _, hs := range o.Handshakes {
+			if hs == nil || len(hs.Chain) == 0 {
+				continue
+			}
+			ci := NewCertInfo(hs.Chain[0])
+			ci.Revocation = revocationOf(o, hs.Chain[0])
+			if !seen[ci.Thumbprint] {
+				seen[ci.Thumbprint] = true
+				out = append(out, ci)
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b CertInfo) int {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/lab"
 	"github.com/exdiag/exdiag/internal/probe"
@@ -181,8 +182,8 @@ func TestJudgeMessages(t *testing.T) {
 		}
 	}
 	for code, want := range map[Code][]string{
-		CodeNameMismatch: {"does not match the name of the site", "mail.contoso.com, autodiscover.contoso.com", "not ex01.contoso.local"},
-		CodeCertExpiring: {"in 11 days", "expires on 2026-06-12"},
+		catalog.NameMismatch: {"does not match the name of the site", "mail.contoso.com, autodiscover.contoso.com", "not ex01.contoso.local"},
+		catalog.CertExpiring: {"in 11 days", "expires on 2026-06-12"},
 	} {
 		for _, w := range want {
 			if !strings.Contains(msgs[code], w) {

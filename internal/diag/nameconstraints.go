@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -82,7 +83,7 @@ func dnsWithin(name, constraint string) bool {
 // constrainedCN reports a CN-only match that the CA's name constraints
 // forbid: the certificate does not validly name host at all.
 func (j *judge) constrainedCN(eo probe.EndpointObservation, f Finding, leaf *x509.Certificate, why string) {
-	f.Code, f.Severity = CodeNameMismatch, Error
+	f.Code, f.Severity = catalog.NameMismatch, Error
 	f.Message = fmt.Sprintf("the certificate served at %s (%s) names %s only in its subject CN, and %s: "+
 		"the name is outside what its issuer was allowed to certify (name constraints, RFC 5280). A client that "+
 		"applies the constraints to the CN refuses the certificate, Apple platforms and Chrome ignore the CN "+

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 )
 
@@ -60,8 +61,8 @@ func TestCNOnlyNameWithinTheCAsNameConstraints(t *testing.T) {
 				path = append(path, root)
 			}
 			rep := judgeOne(t, "https://"+tc.host+"/", verifiedBy([]*minted{leaf, tc.issuer}, path))
-			nm, mismatch := findingOf(rep, CodeNameMismatch)
-			cn, cnMatch := findingOf(rep, CodeCNOnlyMatch)
+			nm, mismatch := findingOf(rep, catalog.NameMismatch)
+			cn, cnMatch := findingOf(rep, catalog.CNOnlyMatch)
 			switch {
 			case tc.want == "" && (mismatch || !cnMatch):
 				t.Errorf("want cn-only-match alone, got %q: %s", codes(rep), nm.Message)
@@ -85,7 +86,7 @@ func TestCNOnlyConstraintOnSMTPIsAWarning(t *testing.T) {
 	b := newObs(t).url("smtp://smtp.fabrikam.com", verifiedBy([]*minted{leaf, branch}, []*minted{leaf, branch, root}))
 	b.obs.Endpoints[0].Endpoint.Source.Service = inventory.ServiceSMTP
 	rep := Judge(Input{Obs: b.obs, Now: t0, WarnDays: 30})
-	f, ok := findingOf(rep, CodeNameMismatch)
+	f, ok := findingOf(rep, catalog.NameMismatch)
 	if !ok || f.Severity != Warning || !strings.Contains(f.Message, mailServersCheck) {
 		t.Fatalf("want a name-mismatch warning for SMTP, got %q", codes(rep))
 	}

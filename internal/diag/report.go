@@ -27,6 +27,67 @@ type Report struct {
 	// DNSServers are the servers asked.
 	DNSServers []string
 	Summary    Summary
+	// Sites are, for each AD site with Exchange servers, the Autodiscover
+	// SCPs its domain-joined clients try, in Outlook's order.
+	Sites []SiteView
+	// DirectoryCertificates are the certificates the directory stores
+	// (internal transport, federation), judged without a connection.
+	DirectoryCertificates []StoredCertificate
+}
+
+// SiteView is what the Outlook clients of one AD site find in the
+// directory: the SCPs in the order they try them.
+type SiteView struct {
+	Site string
+	// Servers are the Exchange servers in the site.
+	Servers []string
+	// SCPs are every Autodiscover SCP, in the order the site's clients try
+	// them: in-site first, then unscoped, then those of other sites.
+	SCPs []SiteSCP
+}
+
+// SiteSCP is one Autodiscover SCP as a site's clients see it.
+type SiteSCP struct {
+	Server string
+	URL    string
+	// Rank is "in-site" (scoped to the site), "unscoped" (no Site=
+	// keyword) or "other-site".
+	Rank string
+	// Scope are its Site= keywords; ServerSite is its server's own site.
+	Scope      []string
+	ServerSite string
+	// Thumbprint is the leaf the URL served, "" when none was seen.
+	Thumbprint string
+}
+
+// SCP ranks, in Outlook's order.
+const (
+	RankInSite    = "in-site"
+	RankUnscoped  = "unscoped"
+	RankOtherSite = "other-site"
+)
+
+// StoredCertificate is a certificate read from a directory attribute.
+type StoredCertificate struct {
+	// Role says what it is for: "internal transport", "federation (current)".
+	Role   string
+	Source inventory.Source
+	Cert   CertInfo
+}
+
+// WithFixes returns the report with each finding's Fix set from fixes (one
+// list per finding, in order, as remedy.Fixes returns them). The report it
+// is called on is not changed.
+func (r *Report) WithFixes(fixes [][]Fix) *Report {
+	out := *r
+	out.Findings = make([]Finding, len(r.Findings))
+	for i, f := range r.Findings {
+		if i < len(fixes) {
+			f.Fix = fixes[i]
+		}
+		out.Findings[i] = f
+	}
+	return &out
 }
 
 // ServerCert is what one server served for a name when asked at its own
@@ -97,6 +158,9 @@ type CertInfo struct {
 	ExchangeDefault    bool
 	KeyAlgorithm       string // "RSA-2048", "ECDSA-P256"
 	SignatureAlgorithm string // "SHA256-RSA"
+	// TLSCertificateName is how a connector's TlsCertificateName names the
+	// certificate: "<I>issuer<S>subject", as Windows writes them.
+	TLSCertificateName string
 	// Revocation is what each CRL distribution point and OCSP responder
 	// the certificate names said of it; empty when it names none, or when
 	// revocation was not checked.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -34,13 +35,13 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	j.extraCerts(eo, f, extra, path)
 	if SelfSigned(leaf) {
 		f := f
-		f.Code, f.Severity = CodeCertSelfSigned, Warning
+		f.Code, f.Severity = catalog.CertSelfSigned, Warning
 		f.Message = selfSignedMessage(leaf)
 		j.add(f, f.Thumbprint, eo)
 	}
 	if SelfSigned(leaf) && outsideFacing(eo.Endpoint.Source) {
 		f := f
-		f.Code, f.Severity = CodeSelfSignedExternal, Error
+		f.Code, f.Severity = catalog.SelfSignedExternal, Error
 		f.Message = fmt.Sprintf("a self-signed certificate (%s) is served for %s, which clients outside the network use: "+
 			"Outlook Anywhere and ActiveSync do not support self-signed certificates, and no outside client trusts it. "+
 			"Use a certificate from a public CA for external names.", subjectName(leaf), eo.Endpoint.URL)
@@ -48,7 +49,7 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	}
 	if !hs.Trust.Verified {
 		f := f
-		f.Code, f.Severity, f.Cause = CodeCertUntrusted, Error, string(hs.Trust.Reason)
+		f.Code, f.Severity, f.Cause = catalog.CertUntrusted, Error, string(hs.Trust.Reason)
 		f.Message = untrustedMessage(leaf, hs.Trust)
 		if eo.Endpoint.Peer == inventory.PeerMailServers {
 			f.Severity = Warning
@@ -58,7 +59,7 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	}
 	if hs.Version != 0 && hs.Version < tls.VersionTLS12 {
 		f := f
-		f.Code, f.Severity = CodeTLSLegacy, Warning
+		f.Code, f.Severity = catalog.TLSLegacy, Warning
 		f.Message = fmt.Sprintf("%s only negotiated %s (%s). Current Windows and Outlook disable TLS 1.0 and 1.1, "+
 			"so clients fail to connect; enable TLS 1.2 on the server.",
 			hs.Key.Address, tls.VersionName(hs.Version), tls.CipherSuiteName(hs.CipherSuite))
@@ -66,7 +67,7 @@ func (j *judge) certificate(eo probe.EndpointObservation, hs *probe.Handshake) {
 	}
 	if len(j.in.Expect) > 0 && !slices.Contains(j.in.Expect, f.Thumbprint) {
 		f := f
-		f.Code, f.Severity = CodeCertUnexpected, Error
+		f.Code, f.Severity = catalog.CertUnexpected, Error
 		f.Message = fmt.Sprintf("%s serves certificate %s (%s, expires %s), not the expected %s: "+
 			"the new certificate is not bound on this server for this service.",
 			hs.Key.Address, f.Thumbprint, subjectName(leaf), day(leaf.NotAfter), strings.Join(j.in.Expect, " or "))
@@ -90,14 +91,14 @@ func (j *judge) names(eo probe.EndpointObservation, f Finding, leaf *x509.Certif
 		// An error: Apple platforms refuse names in the CN since iOS 13 and
 		// macOS 10.15 (support.apple.com/103769), so iPhone and iPad
 		// ActiveSync and Outlook for Mac fail although Windows accepts it.
-		f.Code, f.Severity = CodeCNOnlyMatch, Error
+		f.Code, f.Severity = catalog.CNOnlyMatch, Error
 		f.Message = fmt.Sprintf("%s is named only in the certificate's subject CN; the certificate has no subject "+
 			"alternative names. Outlook on Windows accepts it (Windows falls back to the CN when there is no SAN), "+
 			"but ActiveSync on iPhone and iPad, Outlook for Mac and Chrome reject it: Apple no longer trusts names "+
 			"in the CN (iOS 13, macOS 10.15) and Chrome ignores the CN. Reissue the certificate with %s as a DNS SAN.",
 			eo.Target.Host, eo.Target.Host)
 	case NoMatch:
-		f.Code, f.Severity = CodeNameMismatch, Error
+		f.Code, f.Severity = catalog.NameMismatch, Error
 		f.Message = fmt.Sprintf("Outlook shows \"The name of the security certificate is invalid or does not match "+
 			"the name of the site\": the certificate served at %s (%s) covers %s, not %s.",
 			f.Address, subjectName(leaf), quotedList(CoveredNames(leaf)), eo.Target.Host)
@@ -139,17 +140,17 @@ func (j *judge) validity(eo probe.EndpointObservation, f Finding, c *x509.Certif
 	f.Thumbprint = Thumbprint(c)
 	switch {
 	case now.After(c.NotAfter):
-		f.Code, f.Severity = CodeCertExpired, Error
+		f.Code, f.Severity = catalog.CertExpired, Error
 		f.Message = fmt.Sprintf("Outlook shows \"The security certificate has expired or is not yet valid\": %s "+
 			"expired on %s (%s ago). Renew it and bind the new certificate.",
 			which, day(c.NotAfter), days(c.NotAfter, now))
 	case now.Before(c.NotBefore):
-		f.Code, f.Severity = CodeCertNotYetValid, Error
+		f.Code, f.Severity = catalog.CertNotYetValid, Error
 		f.Message = fmt.Sprintf("Outlook shows \"The security certificate has expired or is not yet valid\": %s "+
 			"is valid only from %s (in %s). Check the server's clock, or wait before binding it.",
 			which, day(c.NotBefore), days(now, c.NotBefore))
 	case c.NotAfter.Sub(now) < time.Duration(j.in.WarnDays)*24*time.Hour:
-		f.Code, f.Severity = CodeCertExpiring, Warning
+		f.Code, f.Severity = catalog.CertExpiring, Warning
 		f.Message = fmt.Sprintf("%s expires on %s, in %s. Renew it before then, or Outlook will show "+
 			"\"The security certificate has expired or is not yet valid\".", capitalize(which),
 			day(c.NotAfter), days(now, c.NotAfter))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -30,7 +31,7 @@ func (j *judge) clientProfiles(eo probe.EndpointObservation, f Finding, leaf *x5
 	}
 	if v := leaf.NotAfter.Sub(leaf.NotBefore); v > appleMaxValidity {
 		g := f
-		g.Code, g.Severity = CodeCertValidityTooLong, Error
+		g.Code, g.Severity = catalog.CertValidityTooLong, Error
 		g.Message = fmt.Sprintf("the certificate %s served at %s is valid for %d days (%s to %s): ActiveSync on iPhone and iPad "+
 			"and Outlook for Mac refuse certificates issued after 2019-07-01 that are valid for more than 825 days; Outlook "+
 			"on Windows accepts it. Reissue it valid for 825 days or less.", subjectName(leaf), f.Address,
@@ -41,7 +42,7 @@ func (j *judge) clientProfiles(eo probe.EndpointObservation, f Finding, leaf *x5
 	// Windows refuses that one too.
 	if len(leaf.ExtKeyUsage) == 0 && len(leaf.UnknownExtKeyUsage) == 0 && !emptyEKU(leaf) {
 		g := f
-		g.Code, g.Severity = CodeCertEKUMissing, Error
+		g.Code, g.Severity = catalog.CertEKUMissing, Error
 		g.Message = fmt.Sprintf("the certificate %s served at %s has no extended key usage extension: Outlook on Windows takes "+
 			"that as \"any purpose\", but ActiveSync on iPhone and iPad and Outlook for Mac refuse certificates issued after "+
 			"2019-07-01 without Server Authentication (serverAuth) in it. Reissue it from a template with the Server "+
@@ -63,7 +64,7 @@ func (j *judge) chainIncomplete(eo probe.EndpointObservation, f Finding, hs *pro
 			got = append(got, a.Subject+" from "+a.URL)
 		}
 	}
-	f.Code, f.Severity = CodeChainIncomplete, Warning
+	f.Code, f.Severity = catalog.ChainIncomplete, Warning
 	f.Message = fmt.Sprintf("the server at %s does not send the intermediate certificate of %s. Outlook on Windows fetches it "+
 		"(%s); ActiveSync on iPhone, iPad and Android and Outlook for Mac do not, and fail to connect. Install the intermediate "+
 		"on the server so it sends the whole chain.", f.Address, subjectName(hs.Chain[0]), strings.Join(got, "; "))
@@ -73,7 +74,7 @@ func (j *judge) chainIncomplete(eo probe.EndpointObservation, f Finding, hs *pro
 // afterCertificate reports a handshake that failed after the server sent
 // its certificate: no client can connect, whatever the certificate says.
 func (j *judge) afterCertificate(eo probe.EndpointObservation, hs *probe.Handshake) {
-	f := Finding{Code: CodeTLSError, Severity: Error, Host: eo.Target.Host, Address: hs.Key.Address, Thumbprint: Thumbprint(hs.Chain[0]), Cause: string(hs.Err.Kind)}
+	f := Finding{Code: catalog.TLSError, Severity: Error, Host: eo.Target.Host, Address: hs.Key.Address, Thumbprint: Thumbprint(hs.Chain[0]), Cause: string(hs.Err.Kind)}
 	switch hs.Err.Kind {
 	case probe.ErrClientCert:
 		f.Message = fmt.Sprintf("the server at %s demands a client certificate (%s): Outlook, browsers and phones have none "+

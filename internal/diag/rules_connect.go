@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 	"github.com/exdiag/exdiag/internal/safetext"
@@ -12,7 +13,7 @@ import (
 
 func (j *judge) urlInvalid(eo probe.EndpointObservation) {
 	j.add(Finding{
-		Code:     CodeURLInvalid,
+		Code:     catalog.URLInvalid,
 		Severity: Error,
 		Host:     eo.Target.Host,
 		Message: fmt.Sprintf("%s. Outlook cannot use this URL, and exdiag cannot check it; "+
@@ -27,7 +28,7 @@ func (j *judge) urlNotHTTPS(eo probe.EndpointObservation) {
 		return
 	}
 	f := Finding{
-		Code:     CodeURLNotHTTPS,
+		Code:     catalog.URLNotHTTPS,
 		Severity: Warning,
 		Host:     eo.Target.Host,
 		Message: fmt.Sprintf("%s is plain HTTP: clients send requests and credentials unencrypted, and Outlook "+
@@ -82,7 +83,7 @@ func (j *judge) dns(eo probe.EndpointObservation) bool {
 	}
 	if r.Status == probe.DNSFound {
 		if bad := unusableAddrs(r); len(bad) > 0 && len(bad) == len(r.Addrs) {
-			j.add(Finding{Code: CodeDNSBadAddress, Severity: Error, Host: eo.Target.Host, Message: fmt.Sprintf(
+			j.add(Finding{Code: catalog.DNSBadAddress, Severity: Error, Host: eo.Target.Host, Message: fmt.Sprintf(
 				"%s resolves to %s at %s, an address no client can connect to (0.0.0.0 and :: mean \"this machine\", "+
 					"255.255.255.255 is broadcast, 224.0.0.0/4 and ff00::/8 are multicast); exdiag did not connect. "+
 					"Correct the record to the server's address.", name, strings.Join(bad, ", "), answeredBy(r, servers))}, "bad", eo)
@@ -90,7 +91,7 @@ func (j *judge) dns(eo probe.EndpointObservation) bool {
 		}
 		return true
 	}
-	code, what := CodeDNSMissing, ""
+	code, what := catalog.DNSMissing, ""
 	switch r.Status {
 	case probe.DNSNXDomain, probe.DNSNoData:
 		missing := "does not exist in DNS (NXDOMAIN"
@@ -106,14 +107,14 @@ func (j *judge) dns(eo probe.EndpointObservation) bool {
 			what = fmt.Sprintf("%s %s from %s)", name, missing, answeredBy(r, servers))
 		}
 	case probe.DNSServFail:
-		code = CodeDNSError
+		code = catalog.DNSError
 		what = fmt.Sprintf("the DNS servers failed to resolve %s (asked %s), while they answer for other names: "+
 			"the record may exist, but clients asking these servers get no address", name, servers)
 	default:
-		code = CodeDNSError
+		code = catalog.DNSError
 		what = fmt.Sprintf("no DNS server answered for %s (asked %s), while they answer for other names", name, servers)
 	}
-	if r.Detail != "" && code == CodeDNSError {
+	if r.Detail != "" && code == catalog.DNSError {
 		what += ": " + r.Detail
 	}
 	msg := what + ". Outlook cannot connect to this URL from where exdiag ran."
@@ -151,17 +152,17 @@ func (j *judge) connError(eo probe.EndpointObservation, hs *probe.Handshake) {
 	f := Finding{Host: eo.Target.Host, Address: addr, Severity: Error, Cause: string(hs.Err.Kind)}
 	switch k := hs.Err.Kind; {
 	case k.Unreachable():
-		f.Code = CodeUnreachable
+		f.Code = catalog.Unreachable
 		f.Message = fmt.Sprintf("could not connect to %s (%s): %s. Outlook cannot reach %s either; "+
 			"check that the server is up, listening on port %d, and not blocked by a firewall.",
 			addr, hs.Err.Kind, hs.Err.Detail, eo.Target.Host, eo.Target.Port)
 	case k == probe.ErrStartTLSMissing:
-		f.Code = CodeStartTLSMissing
+		f.Code = catalog.StartTLSMissing
 		f.Message = fmt.Sprintf("%s does not offer STARTTLS: %s. Mail clients and other servers fall back to "+
 			"clear text or fail. Exchange stops offering STARTTLS when no valid certificate with the connector's "+
 			"FQDN is enabled for the service (KB 953354: the expired self-signed certificate).", addr, hs.Err.Detail)
 	default:
-		f.Code = CodeTLSError
+		f.Code = catalog.TLSError
 		f.Message = fmt.Sprintf("the TLS connection to %s failed (%s): %s. Outlook shows a connection error "+
 			"for %s; check the certificate binding and TLS settings of the service on that server.",
 			addr, hs.Err.Kind, hs.Err.Detail, eo.Target.Host)
@@ -179,7 +180,7 @@ func (j *judge) unsafeSource(eo probe.EndpointObservation) {
 			continue
 		}
 		j.add(Finding{
-			Code: CodeDirectoryValueUnsafe, Severity: Error, Host: eo.Target.Host,
+			Code: catalog.DirectoryValueUnsafe, Severity: Error, Host: eo.Target.Host,
 			Message: fmt.Sprintf("the %s %q in the directory holds control characters, line breaks or bidi controls (at %s): "+
 				"exdiag will not put it into a command. Look at the object with ADSI Edit and correct its name.", v.what, v.value, s.DN),
 		}, v.value, eo)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/probe"
 )
 
@@ -25,14 +26,14 @@ func (j *judge) crypto(eo probe.EndpointObservation, f Finding, hs *probe.Handsh
 		g.Thumbprint = Thumbprint(c)
 		which := capitalize(pathRole(hs, c, i, f.Address))
 		if bits, ok := rsaBits(c); ok && bits < minRSABits {
-			g.Code, g.Severity = CodeCertWeakKey, Error
+			g.Code, g.Severity = catalog.CertWeakKey, Error
 			g.Message = fmt.Sprintf("%s has a %d-bit RSA key: keys under %d bits can be broken. ActiveSync on "+
 				"iPhone and iPad, Outlook for Mac (Apple requires 2048 bits since iOS 13 and macOS 10.15) and browsers "+
 				"reject it. Issue a new certificate with a 2048-bit (or larger) key.", which, bits, minRSABits)
 			j.add(g, g.Thumbprint, eo)
 		}
 		if c.SerialNumber != nil && c.SerialNumber.Sign() < 0 {
-			g.Code, g.Severity = CodeCertNegativeSerial, Warning
+			g.Code, g.Severity = catalog.CertNegativeSerial, Warning
 			g.Message = fmt.Sprintf("%s has a negative serial number (%s), which RFC 5280 forbids: "+
 				"Go-based clients and some appliances refuse the certificate. Reissue it from a CA that makes positive serial numbers.",
 				which, strings.ToUpper(c.SerialNumber.Text(16)))
@@ -42,14 +43,14 @@ func (j *judge) crypto(eo probe.EndpointObservation, f Finding, hs *probe.Handsh
 			continue
 		}
 		if sev, name, weak := weakSignature(c.SignatureAlgorithm); weak {
-			g.Code, g.Severity = CodeCertWeakSignature, sev
+			g.Code, g.Severity = catalog.CertWeakSignature, sev
 			g.Message = fmt.Sprintf("%s is signed with %s, which clients no longer accept: ActiveSync on "+
 				"iPhone and iPad, Outlook for Mac (Apple since iOS 13 and macOS 10.15) and browsers reject it as "+
 				"untrusted or insecure. Reissue it from a CA that signs with SHA-256.", which, name)
 			j.add(g, g.Thumbprint, eo)
 		}
 		if len(c.UnhandledCriticalExtensions) > 0 {
-			g.Code, g.Severity = CodeCertUnknownCriticalExtension, Error
+			g.Code, g.Severity = catalog.CertUnknownCriticalExtension, Error
 			g.Message = fmt.Sprintf("%s has a critical extension clients do not know (%s): RFC 5280 requires "+
 				"them to reject the certificate, so Outlook and browsers refuse it. Reissue it without that extension, "+
 				"or with it marked non-critical.", which, oidList(c))

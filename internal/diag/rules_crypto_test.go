@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/exdiag/exdiag/internal/catalog"
 )
 
 // fakeCert describes a certificate by the fields rules_crypto reads. The
@@ -148,9 +150,9 @@ func TestCryptoRules(t *testing.T) {
 }
 
 // cryptoOrder is the order the tests list findings in; cryptoCodes the set.
-var cryptoOrder = []Code{CodeCertWeakKey, CodeCertNegativeSerial, CodeCertWeakSignature, CodeCertUnknownCriticalExtension}
+var cryptoOrder = []Code{catalog.CertWeakKey, catalog.CertNegativeSerial, catalog.CertWeakSignature, catalog.CertUnknownCriticalExtension}
 
-var cryptoCodes = map[Code]bool{CodeCertWeakKey: true, CodeCertNegativeSerial: true, CodeCertWeakSignature: true, CodeCertUnknownCriticalExtension: true}
+var cryptoCodes = map[Code]bool{catalog.CertWeakKey: true, catalog.CertNegativeSerial: true, catalog.CertWeakSignature: true, catalog.CertUnknownCriticalExtension: true}
 
 func summarize(fs []Finding) []string {
 	var out []string

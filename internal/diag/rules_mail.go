@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -78,7 +79,7 @@ func (j *judge) mailDisabled() {
 			// The back-end services exist from Exchange 2013.
 			start = "start " + services + " and " + services + "BE and set them to start automatically"
 		}
-		f := Finding{Code: CodeMailServiceDisabled, Severity: Info, Host: strings.ToLower(p.Server)}
+		f := Finding{Code: catalog.MailServiceDisabled, Severity: Info, Host: strings.ToLower(p.Server)}
 		if srv := j.server(p.Server); srv != nil && srv.FQDN != "" {
 			f.Host = strings.ToLower(srv.FQDN)
 		}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -24,6 +25,10 @@ func (j *judge) organisation() {
 	j.serversDisagree()
 	j.autodiscoverDNS()
 	j.mailDisabled()
+	j.storedCertificates()
+	j.receiveConnectors()
+	j.sendConnectors()
+	j.siteView()
 	j.notes()
 }
 
@@ -32,7 +37,7 @@ func (j *judge) organisation() {
 func (j *judge) notes() {
 	for _, n := range j.in.Org.Notes {
 		code := Code(n.Code)
-		j.addOrg(Finding{Code: code, Severity: noteSeverity[code], Host: n.Source.Server, Message: n.Message, Sources: []inventory.Source{n.Source}})
+		j.addOrg(Finding{Code: code, Severity: catalog.SeverityOf(code), Host: n.Source.Server, Message: n.Message, Sources: []inventory.Source{n.Source}})
 	}
 }
 
@@ -89,19 +94,19 @@ func (j *judge) principalName() {
 		served := fmt.Sprintf("the certificate served at %s (%s) has subject %s", eo.Target.Host, hs.Key.Address, subjectName(leaf))
 		switch {
 		case !ok:
-			f.Code, f.Severity = CodePrincipalNameMismatch, Error
+			f.Code, f.Severity = catalog.PrincipalNameMismatch, Error
 			f.Message = fmt.Sprintf("Outlook Anywhere fails with \"Mutual Authentication could not be established\" (KB 2710606): the EXPR CertPrincipalName %q is not of the form msstd:NAME; %s.", value, served)
 		case wildcard:
 			// With a wildcard certificate the principal name must be the
 			// wildcard itself (Exchange 2007 help, Outlook Anywhere with a
 			// wildcard certificate): Outlook compares it with the CN.
-			f.Code, f.Severity = CodePrincipalNameMismatch, Error
+			f.Code, f.Severity = catalog.PrincipalNameMismatch, Error
 			f.Message = fmt.Sprintf("Outlook Anywhere fails with \"Mutual Authentication could not be established\" (KB 2710606): %sthe EXPR CertPrincipalName is %s, but %s, a wildcard certificate, for which Outlook needs msstd:%s.", assumed, value, served, strings.ToLower(leaf.Subject.CommonName))
 		case leaf.VerifyHostname(name) == nil:
-			f.Code, f.Severity = CodePrincipalNameSANOnly, Warning
+			f.Code, f.Severity = catalog.PrincipalNameSANOnly, Warning
 			f.Message = fmt.Sprintf("%sthe EXPR CertPrincipalName %s names only a subject alternative name: %s. Outlook on Windows before Vista SP1 checks the CN and fails with \"Mutual Authentication could not be established\" (KB 2710606).", assumed, value, served)
 		default:
-			f.Code, f.Severity = CodePrincipalNameMismatch, Error
+			f.Code, f.Severity = catalog.PrincipalNameMismatch, Error
 			f.Message = fmt.Sprintf("Outlook Anywhere fails with \"Mutual Authentication could not be established\", and profiles offer an unencrypted connection (KB 2710606): %sthe EXPR CertPrincipalName is %s, but %s.", assumed, value, served)
 		}
 		j.add(f, value, eo)
@@ -160,7 +165,7 @@ func (j *judge) serversDisagree() {
 			return cmp.Or(g.certs[b].NotAfter.Compare(g.certs[a].NotAfter), cmp.Compare(a, b))
 		})
 		newest := thumbs[0]
-		f := Finding{Code: CodeServersDisagree, Severity: Error, Host: g.host, Thumbprint: newest}
+		f := Finding{Code: catalog.ServersDisagree, Severity: Error, Host: g.host, Thumbprint: newest}
 		members := newMemberSet()
 		var parts []string
 		for i, t := range thumbs {
@@ -230,7 +235,7 @@ func (j *judge) serverCertificates() {
 				j.validity(eo, f, c, pathRole(hs, c, i, f.Address))
 			}
 			if len(j.in.Expect) > 0 && !slices.Contains(j.in.Expect, Thumbprint(leaf)) {
-				f.Code, f.Severity, f.Thumbprint = CodeCertUnexpected, Error, Thumbprint(leaf)
+				f.Code, f.Severity, f.Thumbprint = catalog.CertUnexpected, Error, Thumbprint(leaf)
 				f.Message = fmt.Sprintf("%s (%s) serves certificate %s (%s, expires %s) for %s, not the expected %s: "+
 					"clients that the load balancer sends to %s get the old certificate.",
 					so.Server, so.Handshake.Address, f.Thumbprint, subjectName(leaf), day(leaf.NotAfter), so.Host, strings.Join(j.in.Expect, " or "), so.Server)
@@ -268,16 +273,20 @@ func (j *judge) laggingServer(f *Finding, so probe.ServerObservation, m memberSe
 // autodiscoverDNS warns about accepted domains where clients that do not
 // use the SCP (not domain-joined, phones) cannot find Autodiscover.
 func (j *judge) autodiscoverDNS() {
+	servers := j.in.Obs.DNSServers
+	if j.in.Obs.Outside != nil {
+		servers = j.in.Obs.Outside.DNSServers // asked as clients outside the domain do
+	}
 	for _, d := range j.in.Org.AcceptedDomains {
 		a := j.in.Obs.Autodiscover[strings.ToLower(d.Name)]
-		if a == nil || a.Found() {
+		if a == nil || a.Found() || !d.ClientDomain() {
 			continue
 		}
 		j.addOrg(Finding{
-			Code: CodeAutodiscoverDNS, Severity: Warning, Host: "autodiscover." + a.Domain,
+			Code: catalog.AutodiscoverDNS, Severity: Warning, Host: "autodiscover." + a.Domain,
 			Sources: []inventory.Source{{Origin: j.originOf(), Service: inventory.ServiceAutodiscoverDNS, Object: d.Name, DN: d.DN, Attribute: "msExchAcceptedDomainName"}},
 			Message: fmt.Sprintf("neither autodiscover.%s (A or CNAME: %s) nor _autodiscover._tcp.%s (SRV: %s) exists at %s: Outlook on machines that are not domain-joined, and phones, cannot find the mailbox settings of @%s addresses.",
-				a.Domain, statusWord(a.Host), a.Domain, a.SRVStatus, strings.Join(j.in.Obs.DNSServers, ", "), a.Domain),
+				a.Domain, statusWord(a.Host), a.Domain, a.SRVStatus, strings.Join(servers, ", "), a.Domain),
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/probe"
 )
 
@@ -108,7 +109,7 @@ func pathRole(hs *probe.Handshake, c *x509.Certificate, i int, addr string) stri
 func (j *judge) extraCerts(eo probe.EndpointObservation, f Finding, extra []*x509.Certificate, path []*x509.Certificate) {
 	for _, c := range extra {
 		g := f
-		g.Code, g.Severity, g.Thumbprint = CodeChainExtraCert, Warning, Thumbprint(c)
+		g.Code, g.Severity, g.Thumbprint = catalog.ChainExtraCert, Warning, Thumbprint(c)
 		problems := certProblems(c, j.in.Now, false)
 		if len(problems) == 0 {
 			g.Severity = Info

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/probe"
 )
 
@@ -114,7 +115,7 @@ func TestPathIgnoresCertificatesNoPathUses(t *testing.T) {
 	if got := codes(rep); !slices.Equal(got, []string{"warning chain-extra-cert mail.contoso.com [1]"}) {
 		t.Fatalf("findings = %q, want only chain-extra-cert", got)
 	}
-	f, _ := findingOf(rep, CodeChainExtraCert)
+	f, _ := findingOf(rep, catalog.ChainExtraCert)
 	for _, want := range []string{"CN=Contoso Root (issued by CN=Contoso Old Root)", "expired on", "CN=mail.contoso.com → CN=Contoso Issuing → CN=Contoso Root", "OpenSSL 1.0", "Intermediate Certification Authorities"} {
 		if !strings.Contains(f.Message, want) {
 			t.Errorf("message lacks %q: %s", want, f.Message)
@@ -128,7 +129,7 @@ func TestPathIgnoresCertificatesNoPathUses(t *testing.T) {
 	// the way when nothing verifies) makes the expiry an error.
 	hs := verifiedBy([]*minted{leaf, inter, expiredCross}, []*minted{leaf, inter, root})
 	hs.Trust = probe.Trust{Reason: probe.TrustUnknownAuthority, Detail: "root not trusted"}
-	if _, ok := findingOf(judgeOne(t, "https://mail.contoso.com/", hs), CodeCertExpired); !ok {
+	if _, ok := findingOf(judgeOne(t, "https://mail.contoso.com/", hs), catalog.CertExpired); !ok {
 		t.Error("an unverified chain no longer judges every certificate served")
 	}
 }
@@ -147,7 +148,7 @@ func TestPathExtraCertificateSaysWhatIsWrong(t *testing.T) {
 		if f.Severity == Error {
 			t.Errorf("error %s: %s", f.Code, f.Message)
 		}
-		if f.Code == CodeChainExtraCert {
+		if f.Code == catalog.ChainExtraCert {
 			msgs = append(msgs, f.Message)
 		}
 	}
@@ -189,7 +190,7 @@ func TestPathJudgesTheRootItLeadsTo(t *testing.T) {
 	root := mint(t, "Contoso Root", &x509.Certificate{IsCA: true, NotBefore: t0.AddDate(-20, 0, 0), NotAfter: t0.AddDate(0, 0, -2)}, nil)
 	leaf := server(t, root, "mail.contoso.com")
 	rep := judgeOne(t, "https://mail.contoso.com/", verifiedBy([]*minted{leaf}, []*minted{leaf, root}))
-	f, ok := findingOf(rep, CodeCertExpired)
+	f, ok := findingOf(rep, catalog.CertExpired)
 	if !ok || f.Severity != Error || !strings.Contains(f.Message, "the root certificate CN=Contoso Root that the chain served at 192.0.2.5:443 leads to expired on") {
 		t.Fatalf("want cert-expired naming the root the chain leads to; got %q %q", codes(rep), f.Message)
 	}
@@ -209,7 +210,7 @@ func TestProfileEmptyExtendedKeyUsage(t *testing.T) {
 		want bool
 	}{{empty, true}, {none, false}, {good, false}} {
 		rep := judgeOne(t, "https://mail.contoso.com/", verifiedBy([]*minted{tc.leaf}, []*minted{tc.leaf, root}))
-		f, got := findingOf(rep, CodeCertProfile)
+		f, got := findingOf(rep, catalog.CertProfile)
 		if got != tc.want {
 			t.Errorf("EKU %v (extension present: %v): cert-profile = %v, want %v", tc.leaf.cert.ExtKeyUsage, emptyEKU(tc.leaf.cert), got, tc.want)
 			continue

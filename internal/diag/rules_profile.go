@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/probe"
 )
 
@@ -23,7 +24,7 @@ func (j *judge) pathProfile(eo probe.EndpointObservation, f Finding, hs *probe.H
 		}
 		if emptyEKU(c) {
 			g := f
-			g.Code, g.Severity, g.Thumbprint = CodeCertProfile, Error, Thumbprint(c)
+			g.Code, g.Severity, g.Thumbprint = catalog.CertProfile, Error, Thumbprint(c)
 			g.Message = fmt.Sprintf("%s has an extended key usage extension that lists no purpose at all. "+
 				"Windows reads that as valid for no purpose (CertGetEnhancedKeyUsage: no valid uses), and Apple platforms "+
 				"require Server Authentication in it (iOS 13, macOS 10.15), so Outlook on Windows, iPhone and iPad "+

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -39,7 +40,7 @@ func (j *judge) revocation(eo probe.EndpointObservation, f Finding, hs *probe.Ha
 		g := f
 		g.Thumbprint = Thumbprint(c)
 		if src, ok := revokedBy(r); ok {
-			g.Code, g.Severity = CodeCertRevoked, Error
+			g.Code, g.Severity = catalog.CertRevoked, Error
 			g.Message = fmt.Sprintf("Outlook shows \"The security certificate has been revoked\" and every client refuses it: "+
 				"%s served at %s was revoked on %s (%s), says %s. Replace it with a new certificate.",
 				which, f.Address, day(src.RevokedAt), reasonText(src.Reason), src.URL)
@@ -56,7 +57,7 @@ func (j *judge) revocation(eo probe.EndpointObservation, f Finding, hs *probe.Ha
 		if goodOutside {
 			continue
 		}
-		g.Code, g.Severity = CodeRevocationUnavailable, Warning
+		g.Code, g.Severity = catalog.RevocationUnavailable, Warning
 		tried := sourceList(r.Sources)
 		if good {
 			g.Message = fmt.Sprintf("Outlook on Windows machines outside the network (laptops without VPN, computers that are "+

@@ -28,6 +28,16 @@ type Org struct {
 	PopImap []PopImapSettings
 	// ReceiveConnectors are the SMTP receive connectors (Get-ReceiveConnector).
 	ReceiveConnectors []ReceiveConnector
+	// SendConnectors are the SMTP send connectors (Get-SendConnector).
+	SendConnectors []SendConnector
+	// Sites are the AD sites of the forest (CN=Sites of the configuration
+	// naming context), sorted; empty when the data did not include them (an
+	// ldifde export of the Exchange subtree only).
+	Sites []string
+	// FederationTrusts are the federation trusts (Get-FederationTrust), and
+	// AuthConfig the OAuth configuration (Get-AuthConfig), nil when absent.
+	FederationTrusts []FederationTrust
+	AuthConfig       *AuthConfig
 	// CRLs are the certificate revocation lists an enterprise CA publishes
 	// in the directory (cRLDistributionPoint objects under CN=CDP,CN=Public
 	// Key Services), by lower-case DN: what ldap:/// distribution points
@@ -43,6 +53,11 @@ type Server struct {
 	Site    string // AD site name
 	Version Version
 	Roles   Roles
+	// InternalTransportCert is the DER certificate published in
+	// msExchServerInternalTLSCert: the server's internal transport (default
+	// SMTP) certificate, or on an Edge server its subscription certificate.
+	// Nil when not published or not readable.
+	InternalTransportCert []byte
 }
 
 // Endpoint is one URL or host name that Exchange publishes.
@@ -120,6 +135,19 @@ const (
 	ServiceSMTP            Service = "smtp"
 	ServiceAutodiscoverDNS Service = "autodiscover-dns" // autodiscover.DOMAIN of an accepted domain
 	ServiceOutlookProvider Service = "outlook-provider" // Set-OutlookProvider (EXCH, EXPR, WEB)
+
+	// Certificates and names the directory holds (directory.go).
+	ServiceInternalTransport Service = "internal-transport-certificate" // msExchServerInternalTLSCert
+	ServiceSendConnector     Service = "send-connector"                 // Set-SendConnector
+	ServiceFederationTrust   Service = "federation-trust"               // Set-FederationTrust
+	ServiceAuthConfig        Service = "auth-config"                    // Set-AuthConfig
+	// ServiceAutodiscoverOutside is an Autodiscover URL that clients
+	// outside the domain try for an accepted domain, which no directory
+	// object publishes: https://DOMAIN/…, https://autodiscover.DOMAIN/…
+	// and the SRV record's target.
+	ServiceAutodiscoverOutside Service = "autodiscover-outside"
+	// ServiceADSite is an AD site's view of the Autodiscover SCPs.
+	ServiceADSite Service = "ad-site"
 )
 
 // Source says where an endpoint's value lives, so a finding can name the
@@ -153,11 +181,13 @@ type AcceptedDomain struct {
 	Name    string // the SMTP domain ("contoso.com", may be "*.contoso.com")
 	Default bool
 	DN      string
+	// Type is Authoritative, InternalRelay or ExternalRelay.
+	Type DomainType
 }
 
 // Note is a reader's remark that is not an endpoint.
 type Note struct {
-	Code    string // a finding code, e.g. "ldap-unreadable", "directory-value-unsafe"
+	Code    string // a finding code of internal/catalog (a Note entry), e.g. "ldap-unreadable"
 	Message string
 	Source  Source
 }

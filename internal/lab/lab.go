@@ -37,8 +37,11 @@ type Lab struct {
 	Ports map[int]int // client port (443, 25, 2525, …) → lab port
 	// PKIWeb is the CA's web server (CRLs, caIssuers, OCSP) at PKIHost.
 	PKIWeb *PKIServer
-	certs  map[string]tls.Certificate
-	tls    []*Server
+	// PublicDNS answers the scenario's PublicRecords (the internet's view),
+	// nil when it has none.
+	PublicDNS *DNSServer
+	certs     map[string]tls.Certificate
+	tls       []*Server
 	// publication is what the CA publishes for this scenario.
 	publication *Publication
 }
@@ -55,23 +58,35 @@ func Start(name string) (*Lab, error) {
 	return StartScenario(sc)
 }
 
-// StartScenario brings a scenario up on loopback. When a part cannot
-// start, what did start is stopped and the error says why.
-func StartScenario(sc *Scenario) (_ *Lab, err error) {
-	// l stays set in the deferred cleanup: "return nil, err" clears only
-	// the result.
+// Prepare makes a scenario's certificates without starting anything, so
+// that its organisation (Scenario.Org.LDIF) holds the certificates the
+// directory publishes. StartScenario starts from it.
+func Prepare(sc *Scenario) (*Lab, error) {
 	l := &Lab{Scenario: sc, Ports: map[int]int{}, certs: map[string]tls.Certificate{}}
-	defer func() {
-		if err != nil {
-			l.Close()
-		}
-	}()
+	var err error
 	if l.PKI, err = NewPKI(); err != nil {
 		return nil, err
 	}
 	if err = l.makeCerts(); err != nil {
 		return nil, err
 	}
+	return l, nil
+}
+
+// StartScenario brings a scenario up on loopback. When a part cannot
+// start, what did start is stopped and the error says why.
+func StartScenario(sc *Scenario) (_ *Lab, err error) {
+	l, err := Prepare(sc)
+	if err != nil {
+		return nil, err
+	}
+	// l stays set in the deferred cleanup: "return nil, err" clears only
+	// the result.
+	defer func() {
+		if err != nil {
+			l.Close()
+		}
+	}()
 	if l.Dir, err = os.MkdirTemp("", "exdiag-lab-"); err != nil {
 		return nil, err
 	}
@@ -90,6 +105,11 @@ func StartScenario(sc *Scenario) (_ *Lab, err error) {
 	l.Ports[80] = l.PKIWeb.Port()
 	if l.DNS, err = StartDNS(DNSSpec{Addr: "127.0.0.1:0", Records: l.records(), ServFail: sc.Org.ServFail}); err != nil {
 		return nil, err
+	}
+	if len(sc.Org.PublicRecords) > 0 {
+		if l.PublicDNS, err = StartDNS(DNSSpec{Addr: "127.0.0.1:0", Records: sc.Org.PublicRecords}); err != nil {
+			return nil, err
+		}
 	}
 	if err = l.startLDAP(); err != nil {
 		return nil, err
@@ -122,16 +142,19 @@ func (l *Lab) makeCerts() error {
 		specs[id] = spec
 	}
 	var revoked []*x509.Certificate
+	leaves := make(map[string]*x509.Certificate, len(specs))
 	for id, spec := range specs {
 		c, err := l.PKI.issue(spec)
 		if err != nil {
 			return err
 		}
 		l.certs[id] = c
+		leaves[id] = c.Leaf
 		if spec.Revoked {
 			revoked = append(revoked, c.Leaf)
 		}
 	}
+	l.Scenario.Org.certs = leaves
 	pub, err := l.PKI.Publish(revoked)
 	if err != nil {
 		return err
@@ -184,7 +207,20 @@ func (l *Lab) tryTLS() error {
 			if s.Dead {
 				spec.Behavior = Silent
 			}
+			if ln.noTLS {
+				spec.Behavior = NoStartTLS
+			}
 			srv, err := StartServer(spec)
+			if err != nil {
+				return err
+			}
+			l.tls = append(l.tls, srv)
+		}
+	}
+	if port, ok := l.Ports[443]; ok {
+		for _, site := range org.WebSites {
+			srv, err := StartServer(ServerSpec{Addr: net.JoinHostPort(site.IP, strconv.Itoa(port)), Protocol: ProtoTLS,
+				Certs: map[string]tls.Certificate{"": l.certs[site.Cert]}})
 			if err != nil {
 				return err
 			}
@@ -234,6 +270,9 @@ func (l *Lab) Close() error {
 	var errs []error
 	if l.DNS != nil {
 		l.DNS.Close()
+	}
+	if l.PublicDNS != nil {
+		l.PublicDNS.Close()
 	}
 	if l.LDAP != nil {
 		if v := l.LDAP.Violations(); len(v) > 0 {

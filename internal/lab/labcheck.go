@@ -69,6 +69,9 @@ func (l *Lab) NetworkArgs() []string {
 	for _, p := range slices.Sorted(maps.Keys(l.Ports)) {
 		args = append(args, "--connect-to", fmt.Sprintf(":%d::%d", p, l.Ports[p]))
 	}
+	if l.PublicDNS != nil {
+		args = append(args, "--external-dns-server", l.PublicDNS.Addr())
+	}
 	if l.Scenario.Expect != "" {
 		args = append(args, "--expect-thumbprint", l.Thumbprint(l.Scenario.Expect))
 	}

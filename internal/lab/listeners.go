@@ -15,6 +15,10 @@ type listener struct {
 	// off is a service that is configured but not started: nothing
 	// listens, yet clients are told its port.
 	off bool
+	// noTLS is an SMTP connector whose TlsCertificateName names a
+	// certificate the server does not present: Exchange stops offering
+	// STARTTLS there (KB 2989382).
+	noTLS bool
 }
 
 // listeners are the ports a server answers on, as Exchange would: the web
@@ -36,7 +40,7 @@ func (s *ExchangeServer) listeners() []listener {
 	var out []listener
 	add := func(port int, proto Protocol, cert string, off ...bool) {
 		if !slices.ContainsFunc(out, func(l listener) bool { return l.port == port }) {
-			out = append(out, listener{port, proto, cert, len(off) > 0 && off[0]})
+			out = append(out, listener{port: port, proto: proto, cert: cert, off: len(off) > 0 && off[0]})
 		}
 	}
 	if len(s.VDirs) > 0 || s.SCP != "" {
@@ -49,6 +53,9 @@ func (s *ExchangeServer) listeners() []listener {
 		}
 		for _, p := range bindingPorts(r.Bindings) {
 			add(p, ProtoSMTP, cert)
+			if i := slices.IndexFunc(out, func(l listener) bool { return l.port == p }); r.TLSCert != "" && r.TLSCert != cert && out[i].cert == cert {
+				out[i].noTLS = true
+			}
 		}
 	}
 	mail := pick(s.Serves.POPIMAP)

@@ -1,10 +1,13 @@
 package lab
 
 import (
+	"crypto/x509"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/exdiag/exdiag/internal/ad"
 )
 
 // Org describes a simulated Exchange organisation: what the lab puts into
@@ -26,6 +29,13 @@ type Org struct {
 	// DirectoryCRLs are the CRLs the enterprise CA publishes in the
 	// directory, by the DN of their cRLDistributionPoint object.
 	DirectoryCRLs map[string][]byte
+	// The objects of org_directory.go: send connectors, accepted domains
+	// other than authoritative ones, federation and OAuth, a company web
+	// site, and the public DNS view.
+	Directory
+	// certs are the scenario's certificates by id, set when the lab makes
+	// them: the LDIF publishes some of them.
+	certs map[string]*x509.Certificate
 }
 
 // Sites lists the AD sites of the organisation's servers, the forest's
@@ -122,6 +132,7 @@ func (o *Org) entries() *ldifWriter {
 		}
 		w.attr("msExchAcceptedDomainFlags", flags)
 	}
+	o.directoryLDIF(&w, ag)
 	return &w
 }
 
@@ -134,6 +145,9 @@ func (o *Org) server(w *ldifWriter, s *ExchangeServer, dn string) {
 	w.attr("networkAddress", "ncacn_ip_tcp:"+fqdn)
 	w.attr("networkAddress", "netbios:"+s.Name)
 	w.attr("msExchServerSite", "CN="+s.Site+",CN=Sites,"+o.ConfigNC())
+	if c := o.cert(s.internalCert()); c != nil {
+		w.attr("msExchServerInternalTLSCert", string(serializeStoreElement(c.Raw)))
+	}
 	proto := "CN=Protocols," + dn
 	w.entry(proto, "top", "protocolCfgShared", "protocolCfgSharedServer")
 	if len(s.VDirs) > 0 {
@@ -189,6 +203,9 @@ func (o *Org) server(w *ldifWriter, s *ExchangeServer, dn string) {
 			}
 			w.attr("msExchSmtpReceiveEnabled", "TRUE")
 			w.attr("msExchSmtpReceiveRole", fmt.Sprint(r.Role))
+			if c := o.cert(r.TLSCert); c != nil {
+				w.attr("msExchSmtpTLSCertificate", ad.TLSCertificateName(c))
+			}
 		}
 	}
 }

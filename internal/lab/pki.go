@@ -82,10 +82,12 @@ func (ca *CA) CertPEM() []byte {
 // LeafSpec describes a server certificate.
 type LeafSpec struct {
 	CommonName string
-	DNSNames   []string
-	IPs        []net.IP
-	NotBefore  time.Time
-	NotAfter   time.Time
+	// Organization is the subject's O= (none by default).
+	Organization []string
+	DNSNames     []string
+	IPs          []net.IP
+	NotBefore    time.Time
+	NotAfter     time.Time
 	// RSABits selects an RSA key of that size; 0 means ECDSA P-256.
 	RSABits int
 	// ExtKeyUsage defaults to serverAuth when nil.
@@ -232,7 +234,7 @@ func leafTemplate(spec LeafSpec) *x509.Certificate {
 	}
 	t := &x509.Certificate{
 		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: spec.CommonName},
+		Subject:               pkix.Name{CommonName: spec.CommonName, Organization: spec.Organization},
 		NotBefore:             spec.NotBefore,
 		NotAfter:              spec.NotAfter,
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,

@@ -33,6 +33,10 @@ func (p *PKI) issue(spec CertSpec) (tls.Certificate, error) {
 	if spec.ExchangeDefault {
 		return p.ExchangeDefault(spec.CN, spec.Names[1], spec.NotBefore, spec.Years)
 	}
+	if spec.SelfSigned {
+		return SelfSigned(LeafSpec{CommonName: spec.CN, Organization: spec.Org, DNSNames: spec.Names, NotBefore: spec.NotBefore, NotAfter: spec.NotAfter,
+			Key: p.serverKey, Serial: p.serial(spec)})
+	}
 	ca, aia := p.Issuing, IssuingAIA
 	if spec.Issuer == "issuing2" {
 		ca, aia = p.Issuing2, Issuing2AIA
@@ -48,7 +52,7 @@ func (p *PKI) issue(spec CertSpec) (tls.Certificate, error) {
 		aiaURLs = nil
 	}
 	c, err := ca.Issue(LeafSpec{
-		CommonName: spec.CN, DNSNames: spec.Names, NotBefore: spec.NotBefore, NotAfter: spec.NotAfter,
+		CommonName: spec.CN, Organization: spec.Org, DNSNames: spec.Names, NotBefore: spec.NotBefore, NotAfter: spec.NotAfter,
 		Key: p.serverKey, Serial: p.serial(spec), CRLURLs: crl, OCSPURLs: ocspURLs, IssuerURLs: aiaURLs, NoEKU: spec.NoEKU,
 	})
 	if err != nil {
@@ -67,7 +71,11 @@ func (p *PKI) issue(spec CertSpec) (tls.Certificate, error) {
 
 // serial is a certificate's stable serial number.
 func (p *PKI) serial(spec CertSpec) *big.Int {
-	return serialFor(fmt.Sprint(spec.CN, spec.Names, spec.NotBefore.Unix(), spec.NotAfter.Unix(), spec.Issuer, spec.CRL, spec.OCSP, spec.NoEKU))
+	id := fmt.Sprint(spec.CN, spec.Names, spec.NotBefore.Unix(), spec.NotAfter.Unix(), spec.Issuer, spec.CRL, spec.OCSP, spec.NoEKU)
+	if len(spec.Org) > 0 || spec.SelfSigned {
+		id += fmt.Sprint(spec.Org, spec.SelfSigned)
+	}
+	return serialFor(id)
 }
 
 // Publication is what the lab CA publishes: CRLs and CA certificates by

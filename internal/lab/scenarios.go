@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 )
@@ -25,10 +26,17 @@ type Scenario struct {
 
 // CertSpec describes a lab certificate.
 type CertSpec struct {
-	CN        string
+	CN string
+	// Org is the subject's O=: a certificate renewed from another CA or
+	// product often has another subject than the one it replaces.
+	Org       []string
 	Names     []string
 	NotBefore time.Time
 	NotAfter  time.Time
+	// SelfSigned makes a self-signed certificate with these names (the
+	// federation certificate New-ExchangeCertificate makes, Exchange's
+	// OAuth certificate), valid from NotBefore to NotAfter.
+	SelfSigned bool
 	// ExchangeDefault makes Exchange's self-signed certificate for the
 	// server named CN (Names[1] is its FQDN), valid Years years from
 	// NotBefore. Every server has one (ExchangeServer.selfSignedSpec).
@@ -66,6 +74,8 @@ var scenarios = []struct {
 	{"freshse", func() *Scenario { return scenarioFresh("freshse", "SE") }},
 	{"fresh2010-2019", scenarioMigration},
 	{"clients", scenarioClients},
+	{"hybrid", scenarioHybrid},
+	{"sites", scenarioSites},
 }
 
 // Scenarios lists the scenario names, "all" first.
@@ -157,7 +167,10 @@ func kb953354Servers(o *Org) {
 	ex03 := o.Add("EX03", "127.0.0.13", "2007")
 	ex03.Serial, ex03.Roles, ex03.Installed = v2007SP1, roleCAS|roleHub, Clock.AddDate(-1, -1, -3)
 	ex03.POP.Enabled, ex03.IMAP.Enabled = true, true
-	o.AddEdge("EDGE01", "127.0.0.41", "2007").Serial = v2007SP1
+	// The Edge server was subscribed half a year ago: its certificate,
+	// published in the directory too, is still valid.
+	edge := o.AddEdge("EDGE01", "127.0.0.41", "2007")
+	edge.Serial, edge.Installed = v2007SP1, Clock.AddDate(0, -6, 0)
 }
 
 func scenarioKB953354() *Scenario {
@@ -218,7 +231,11 @@ func scenarioAll() *Scenario {
 	o.Records = append(publicDNS("127.0.0.21", "127.0.0.22"), internalCAServer(o)...)
 	certs := renewalCerts()
 	certs["internal-ca"] = internalCACert(o)
+	hybrid, web := hybridServers(o)
+	o.PublicRecords = append(publicDNS("127.0.0.21", "127.0.0.22"), web...)
+	maps.Copy(certs, hybrid)
+	maps.Copy(certs, siteServers(o, "mail-new"))
 	return &Scenario{Name: "all", Org: o,
-		Description: "one organisation holding every problem above: KB 940726 internal names, a wrong EXPR principal name (KB 2710606), an expired Exchange 2007 self-signed certificate on SMTP/POP/IMAP (KB 953354), a renewal that missed one server, an internal CA whose CRL only domain members reach, and a URL with no DNS record",
+		Description: "one organisation holding every problem above: KB 940726 internal names, a wrong EXPR principal name (KB 2710606), an expired Exchange 2007 self-signed certificate on SMTP/POP/IMAP (KB 953354), a renewal that missed one server, an internal CA whose CRL only domain members reach, a URL with no DNS record, connectors naming the certificate before a renewal (KB 2989382), federation and OAuth certificates, the web site clients outside the domain meet, and SCPs scoped to the wrong AD sites",
 		Certs:       certs}
 }

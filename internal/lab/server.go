@@ -35,6 +35,10 @@ type ExchangeServer struct {
 	Receive []Receive
 	// Serves says which certificates the server's listeners present.
 	Serves Serves
+	// InternalCert is the certificate (by id) published in
+	// msExchServerInternalTLSCert; "" means the server's own self-signed
+	// one, which setup makes its internal transport certificate.
+	InternalCert string
 	// NoDNS leaves the server's own name out of the DNS zone.
 	NoDNS bool
 	// Dead servers accept connections and never answer.
@@ -69,6 +73,9 @@ type Receive struct {
 	// Internal connectors carry mail between Exchange servers and present
 	// the server's self-signed internal transport certificate.
 	Internal bool
+	// TLSCert is the certificate (by id) whose issuer and subject the
+	// connector's TlsCertificateName names; "" for none.
+	TLSCert string
 }
 
 // Serves names the certificates (by id in the scenario's table) a server

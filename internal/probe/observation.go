@@ -23,6 +23,10 @@ type Observations struct {
 	Autodiscover map[string]*AutodiscoverDNS
 	// DNSServers are the servers asked, as ip:port.
 	DNSServers []string
+	// Outside is what the Autodiscover URLs clients outside the domain try
+	// (OutsideEndpoints) showed, observed with the DNS servers such clients
+	// use (--external-dns-server); nil when not probed.
+	Outside *Observations
 	// Revocation says, per certificate of the chains observed (CertKey),
 	// where its revocation status is published and what each source said.
 	Revocation map[string]*CertRevocation

@@ -208,6 +208,9 @@ func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint, server
 	keys = append(keys, p.planServers(obs, servers, lookups)...)
 	p.handshakeAll(ctx, obs, keys)
 	p.certificates(ctx, obs)
+	// The names a fix may move clients to are observed now, so that
+	// judging and fixing need no more of the network.
+	p.resolveCertNames(ctx, obs)
 	obs.Stats.DNSAnswers = int(p.resolver.answered.Load())
 	obs.Local = p.local.err()
 	return obs
@@ -225,24 +228,6 @@ func (p *Prober) certificates(ctx context.Context, obs *Observations) {
 	}
 	obs.Stats.Fetches = f.fetches
 	obs.Stats.FetchTime = time.Since(start)
-}
-
-// Lookup resolves more names with the same servers and limits as Run (the
-// names a fix may move clients to) and adds them to obs.DNS. Names already
-// there are not asked again.
-func (p *Prober) Lookup(ctx context.Context, obs *Observations, hosts []string) {
-	var todo []string
-	for _, h := range hosts {
-		if _, ok := obs.DNS[h]; !ok && !slices.Contains(todo, h) {
-			todo = append(todo, h)
-		}
-	}
-	extra := &Observations{}
-	for h, r := range p.lookupAll(ctx, extra, todo) {
-		obs.DNS[h] = r
-	}
-	obs.Stats.DNSLookups += extra.Stats.DNSLookups
-	obs.Stats.DNSTime += extra.Stats.DNSTime
 }
 
 // lookupAll looks each name up once, concurrently.
@@ -263,8 +248,8 @@ func (p *Prober) lookupAll(ctx context.Context, obs *Observations, names []strin
 	for i, name := range names {
 		out[name] = results[i]
 	}
-	obs.Stats.DNSLookups = len(names)
-	obs.Stats.DNSTime = time.Since(start)
+	obs.Stats.DNSLookups += len(names)
+	obs.Stats.DNSTime += time.Since(start)
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
@@ -68,7 +69,7 @@ func (r *remedier) renew(f *diag.Finding) []diag.Fix {
 	if cert == nil || !r.isLeaf(f.Thumbprint) {
 		return []diag.Fix{{Comment: "install the certifying authority's current intermediate certificate on the server answering at " + f.Address + ", so it is sent with the server certificate"}}
 	}
-	if f.Code == diag.CodeCertNotYetValid {
+	if f.Code == catalog.CertNotYetValid {
 		return []diag.Fix{{Comment: "check the clock of the server answering at " + f.Address + " and of the CA; the certificate is valid from " + cert.NotBefore.Format("2006-01-02")}}
 	}
 	if cert.SelfSigned {
@@ -96,9 +97,7 @@ func (r *remedier) renewSelfSigned(f *diag.Finding, cert *diag.CertInfo) []diag.
 		return t.fix(t.where(f.Address)+": "+comment, c), c.err == nil
 	})
 	if r.hasEdge() {
-		fixes = append(fixes,
-			diag.Fix{Comment: "on each Edge Transport server: export a new Edge subscription file (the old subscription used the old certificate)", Shell: "powershell", Command: `New-EdgeSubscription -FileName 'C:\EdgeSubscription.xml'`},
-			diag.Fix{Comment: "copy C:\\EdgeSubscription.xml to a Hub Transport server and import it there for the Edge server's site; then restart the Microsoft Exchange ADAM service on the Edge server"})
+		fixes = append(fixes, edgeSubscription()...)
 	}
 	return fixes
 }
@@ -268,7 +267,7 @@ func (r *remedier) bind(f *diag.Finding) []diag.Fix {
 	if len(r.in.Expect) > 0 {
 		want = r.in.Expect[0]
 	}
-	if f.Code == diag.CodeServersDisagree {
+	if f.Code == catalog.ServersDisagree {
 		want = f.Thumbprint
 	}
 	if want == "" {

@@ -1,6 +1,7 @@
 package remedy
 
 import (
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/probe"
 )
@@ -10,33 +11,33 @@ import (
 func (r *remedier) clientFix(f *diag.Finding) ([]diag.Fix, bool) {
 	cert := r.certs[f.Thumbprint]
 	switch f.Code {
-	case diag.CodeCertRevoked:
+	case catalog.CertRevoked:
 		if cert == nil || !r.isLeaf(f.Thumbprint) {
 			return []diag.Fix{{Comment: "the CA certificate that issued the server's certificate is revoked: get a certificate from a CA whose certificate is valid, and install that CA's current intermediate"}}, true
 		}
 		return r.newCertificateRequest(f, cert, "the certificate is revoked: request a new one"), true
-	case diag.CodeCertValidityTooLong:
+	case catalog.CertValidityTooLong:
 		if cert == nil {
 			return nil, true
 		}
 		return r.newCertificateRequest(f, cert, "request a new certificate valid for 825 days or less (in an enterprise CA, from a template whose validity period is 2 years at most)"), true
-	case diag.CodeCertEKUMissing:
+	case catalog.CertEKUMissing:
 		if cert == nil {
 			return nil, true
 		}
 		return r.newCertificateRequest(f, cert, "request a new certificate from a template that carries the Server Authentication purpose (the Web Server template does)"), true
-	case diag.CodeRevocationUnavailable:
+	case catalog.RevocationUnavailable:
 		return []diag.Fix{{Comment: "on the CA, not on Exchange: make the CRL distribution point (and OCSP responder) that the certificate names answer for every client. " +
 			"A CRL past its next update needs a new one published (certutil -crl) and the CA's publication schedule checked; " +
 			"an ldap:/// or internal-only distribution point needs an HTTP one clients outside reach (CA properties, Extensions), " +
 			"and certificates issued after that change carry it"}}, true
-	case diag.CodeChainIncomplete:
+	case catalog.ChainIncomplete:
 		return r.installIntermediate(f), true
-	case diag.CodeDNSError:
+	case catalog.DNSError:
 		return []diag.Fix{{Comment: "fix the DNS server, not the record: it fails for " + f.Host + " while it answers other names. Check the zone that holds the name (is this server authoritative, or forwarding to one that is down?), its forwarders and, for a signed zone, DNSSEC"}}, true
-	case diag.CodeDNSBadAddress:
+	case catalog.DNSBadAddress:
 		return []diag.Fix{{Comment: "correct the record of " + f.Host + " on the DNS server of its zone: remove the unusable address (Remove-DnsServerResourceRecord) and point the name at the server's or the load balancer's address"}}, true
-	case diag.CodeTLSError:
+	case catalog.TLSError:
 		switch probe.ErrorKind(f.Cause) {
 		case probe.ErrClientCert:
 			return []diag.Fix{{Comment: "in IIS Manager on the server answering at " + f.Address + ", open the site (or the virtual directory) and set SSL Settings, Client certificates, to Ignore; ActiveSync with certificate authentication needs Accept, never Require"}}, true

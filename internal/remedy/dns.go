@@ -94,10 +94,10 @@ func (r *remedier) autodiscoverDNS(f *diag.Finding) []diag.Fix {
 	var comment string
 	if covered {
 		c = newCommand("Add-DnsServerResourceRecordCName").arg("ZoneName", domain).arg("Name", "autodiscover").arg("HostNameAlias", target)
-		comment = "point autodiscover." + domain + " at " + target + " (on a DNS server of the zone " + domain + ")"
+		comment = "point autodiscover." + domain + " at " + target + " " + r.zoneWords(domain)
 	} else {
 		c = newCommand("Add-DnsServerResourceRecord -Srv").arg("ZoneName", domain).arg("Name", "_autodiscover._tcp").arg("DomainName", target).raw("-Priority 0 -Weight 0 -Port 443")
-		comment = "no served certificate covers autodiscover." + domain + ", so publish the SRV record, which sends Outlook to " + target + " (on a DNS server of the zone " + domain + ")"
+		comment = "no served certificate covers autodiscover." + domain + ", so publish the SRV record, which sends Outlook to " + target + ", " + r.zoneWords(domain)
 	}
 	if c.err != nil {
 		return []diag.Fix{{Comment: comment}}

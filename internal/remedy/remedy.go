@@ -5,21 +5,26 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/probe"
-	"github.com/exdiag/exdiag/internal/safetext"
 )
 
 // Input is what remedies are built from besides the report.
 type Input struct {
 	// Org is the organisation; nil when the URLs came from --url.
 	Org *inventory.Org
-	// DNS holds every lookup made, including the candidate names Candidates
-	// asked for, so a fix only moves clients to a name that resolves.
+	// DNS holds every lookup of the run, including the names of every
+	// certificate served (probe resolves them while observing), so a fix
+	// only moves clients to a name that resolves.
 	DNS map[string]*probe.DNSResult
 	// DNSServers are the servers asked (for messages).
 	DNSServers []string
+	// PublicDNSServers are the servers clients outside the domain were
+	// taken to ask (--external-dns-server), when not those of DNSServers:
+	// the zones they answer from are the public ones.
+	PublicDNSServers []string
 	// TargetHost overrides the replacement host (--target-host).
 	TargetHost string
 	// Expect holds the thumbprints the run expected (--expect-thumbprint).
@@ -41,37 +46,15 @@ type remedier struct {
 	urlSet   map[string]bool
 }
 
-// Apply fills every finding's Fix with the commands that fix it, in the
-// order to run them: DNS records first, then URLs, then application pool
-// recycles.
-func Apply(rep *diag.Report, in Input) {
+// Fixes returns, for each finding of rep in order, the commands that fix
+// it, in the order to run them: DNS records first, then URLs, then
+// application pool recycles. It changes nothing in rep.
+func Fixes(rep *diag.Report, in Input) [][]diag.Fix {
 	r := newRemedier(rep, in)
+	out := make([][]diag.Fix, len(rep.Findings))
 	for i := range rep.Findings {
-		rep.Findings[i].Fix = r.fix(&rep.Findings[i])
+		out[i] = r.fix(&rep.Findings[i])
 	}
-}
-
-// Candidates lists names a fix might move clients to that the run has not
-// looked up yet: the exact DNS names of the certificates served. The
-// caller resolves them before calling Apply.
-func Candidates(rep *diag.Report, known map[string]*probe.DNSResult) []string {
-	// Only the first names of each certificate are candidates: a certificate
-	// with thousands of SANs must not turn into thousands of DNS queries.
-	const perCert = 16
-	var out []string
-	for _, c := range rep.Certificates {
-		names := append([]string{c.CommonName}, c.SANs...)
-		for _, n := range names[:min(len(names), perCert)] {
-			n = strings.ToLower(n)
-			if !safetext.HostName(n) || !strings.Contains(n, ".") {
-				continue
-			}
-			if _, ok := known[n]; !ok && !slices.Contains(out, n) {
-				out = append(out, n)
-			}
-		}
-	}
-	slices.Sort(out)
 	return out
 }
 
@@ -89,6 +72,11 @@ func newRemedier(rep *diag.Report, in Input) *remedier {
 	for i := range rep.Certificates {
 		r.certs[rep.Certificates[i].Thumbprint] = &rep.Certificates[i]
 	}
+	for i := range rep.DirectoryCertificates {
+		if c := &rep.DirectoryCertificates[i].Cert; r.certs[c.Thumbprint] == nil {
+			r.certs[c.Thumbprint] = c
+		}
+	}
 	for _, ep := range rep.Endpoints {
 		for i := range ep.Chain {
 			if _, ok := r.certs[ep.Chain[i].Thumbprint]; !ok {
@@ -103,29 +91,43 @@ func newRemedier(rep *diag.Report, in Input) *remedier {
 func (r *remedier) server(name string) *inventory.Server { return r.servers[strings.ToLower(name)] }
 
 func (r *remedier) fix(f *diag.Finding) []diag.Fix {
+	if fixes, ok := r.storedFix(f); ok {
+		return fixes
+	}
 	if fixes, ok := r.clientFix(f); ok {
 		return fixes
 	}
 	switch f.Code {
-	case diag.CodeNameMismatch, diag.CodeCNOnlyMatch:
+	case catalog.NameMismatch, catalog.CNOnlyMatch:
+		if outsideOnly(f) {
+			return r.outsideName(f)
+		}
 		return r.moveHost(f)
-	case diag.CodeURLNotHTTPS:
+	case catalog.ConnectorCertMismatch:
+		return r.connectorCert(f)
+	case catalog.InternalTransportMismatch:
+		return r.internalMismatch(f)
+	case catalog.AutodiscoverSiteScope:
+		return r.siteScope(f)
+	case catalog.AuthCertUnknown:
+		return r.authUnknown(f)
+	case catalog.URLNotHTTPS:
 		return r.toHTTPS(f)
-	case diag.CodeDNSMissing:
+	case catalog.DNSMissing:
 		return r.dnsMissing(f)
-	case diag.CodeCertExpired, diag.CodeCertExpiring, diag.CodeCertNotYetValid:
+	case catalog.CertExpired, catalog.CertExpiring, catalog.CertNotYetValid:
 		return r.renew(f)
-	case diag.CodeCertSelfSigned, diag.CodeSelfSignedExternal:
+	case catalog.CertSelfSigned, catalog.SelfSignedExternal:
 		return r.replaceSelfSigned(f)
-	case diag.CodeCertUntrusted:
+	case catalog.CertUntrusted:
 		return r.untrusted(f)
-	case diag.CodeCertUnexpected, diag.CodeServersDisagree:
+	case catalog.CertUnexpected, catalog.ServersDisagree:
 		return r.bind(f)
-	case diag.CodePrincipalNameMismatch, diag.CodePrincipalNameSANOnly:
+	case catalog.PrincipalNameMismatch, catalog.PrincipalNameSANOnly:
 		return r.principalName(f)
-	case diag.CodeStartTLSMissing:
+	case catalog.StartTLSMissing:
 		return r.startTLS(f)
-	case diag.CodeAutodiscoverDNS:
+	case catalog.AutodiscoverDNS:
 		return r.autodiscoverDNS(f)
 	}
 	return r.manual(f)
@@ -186,6 +188,9 @@ var autodiscoverServed = map[inventory.Service]bool{
 func (r *remedier) moveURLs(f *diag.Finding, host string) []diag.Fix {
 	var fixes, recycles []diag.Fix
 	for _, src := range f.Sources {
+		if src.Service == inventory.ServiceAutodiscoverOutside {
+			continue // no directory object holds it: the internal URLs' fix covers the name
+		}
 		for _, u := range r.urlsOf(f, src) {
 			steps, why := r.setHost(src, u, host)
 			if steps == nil {
@@ -288,15 +293,15 @@ func (r *remedier) dnsServers() string {
 // manual is the fallback: a step to take, with no command.
 func (r *remedier) manual(f *diag.Finding) []diag.Fix {
 	switch f.Code {
-	case diag.CodeUnreachable:
+	case catalog.Unreachable:
 		return []diag.Fix{{Comment: "make " + f.Address + " reachable from clients: start the service, open the firewall, or correct the DNS record"}}
-	case diag.CodeTLSError:
+	case catalog.TLSError:
 		return []diag.Fix{{Comment: "bind a certificate to the service on the server answering at " + f.Address + " (for IIS: Enable-ExchangeCertificate -Services IIS) and check its TLS settings"}}
-	case diag.CodeTLSLegacy:
+	case catalog.TLSLegacy:
 		return []diag.Fix{{Comment: "enable TLS 1.2 on the server answering at " + f.Address + " (Exchange TLS guidance: TLS 1.2 enabled, with strong crypto for .NET)"}}
-	case diag.CodeURLInvalid:
+	case catalog.URLInvalid:
 		return []diag.Fix{{Comment: "correct the stored value to a valid https:// URL on a name the certificate covers"}}
-	case diag.CodeMailServiceDisabled:
+	case catalog.MailServiceDisabled:
 		return []diag.Fix{{Comment: "nothing to do unless users need this service; then, on each server, set its services to start automatically and start them (Set-Service -StartupType Automatic; Start-Service), as Microsoft's \"Enable and configure POP3/IMAP4\" describes"}}
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/safetext"
@@ -47,7 +48,7 @@ func fullReport() *diag.Report {
 		Org:         "Contoso",
 		Summary:     diag.Summary{URLs: 9, Hosts: 4, Handshakes: 4, Errors: 5, Warnings: 1, Infos: 1},
 		Findings: []diag.Finding{
-			{Code: diag.CodeCertExpired, Severity: diag.Error, Host: "ex07.contoso.local", Address: "10.0.0.7:443",
+			{Code: catalog.CertExpired, Severity: diag.Error, Host: "ex07.contoso.local", Address: "10.0.0.7:443",
 				URLs:    []string{"https://ex07.contoso.local/owa", "smtp://ex07.contoso.local"},
 				Message: `Outlook shows "The security certificate has expired or is not yet valid": the certificate CN=EX07 served at 10.0.0.7:443 expired on 2026-05-01 (31 days ago). Renew it and bind the new certificate.`,
 				Fix: []diag.Fix{
@@ -55,11 +56,11 @@ func fullReport() *diag.Report {
 					ps("on each Edge Transport server: export a new Edge subscription file (the old subscription used the old certificate)", edgeSub),
 					manualStep(`copy C:\EdgeSubscription.xml to a Hub Transport server and import it there for the Edge server's site; then restart the Microsoft Exchange ADAM service on the Edge server`),
 				}},
-			{Code: diag.CodeCertUntrusted, Severity: diag.Error, Host: "ex07.contoso.local", Address: "10.0.0.7:443",
+			{Code: catalog.CertUntrusted, Severity: diag.Error, Host: "ex07.contoso.local", Address: "10.0.0.7:443",
 				URLs:    []string{"https://ex07.contoso.local/owa"},
 				Message: `Outlook shows "The security certificate was issued by a company you have not chosen to trust" for CN=EX07: the certificate is self-signed.`,
 				Fix:     []diag.Fix{manualStep("clients must trust the root that issued this certificate: deploy your enterprise root by Group Policy, or use a certificate from a CA every client trusts")}},
-			{Code: diag.CodeNameMismatch, Severity: diag.Error, Host: "ex01.contoso.local", Address: "10.0.0.5:443",
+			{Code: catalog.NameMismatch, Severity: diag.Error, Host: "ex01.contoso.local", Address: "10.0.0.5:443",
 				URLs:    []string{"https://ex01.contoso.local/Autodiscover/Autodiscover.xml", "https://ex01.contoso.local/EWS/Exchange.asmx", "https://ex01.contoso.local/"},
 				Message: `Outlook shows "The name of the security certificate is invalid or does not match the name of the site": the certificate served at 10.0.0.5:443 (CN=mail.contoso.com) covers mail.contoso.com, autodiscover.contoso.com, not ex01.contoso.local.`,
 				Fix: []diag.Fix{
@@ -69,7 +70,7 @@ func fullReport() *diag.Report {
 					manualStep("change https://ex01.contoso.local/ to use mail.contoso.com: exdiag does not know which Exchange object holds this URL (it was given with --url)"),
 					{Comment: "on EX01, in an elevated PowerShell: recycle the Autodiscover application pool, so Autodiscover hands out the new URLs (KB 940726)", Shell: "powershell", Command: recycleEX01, Server: "EX01", Local: true},
 				}},
-			{Code: diag.CodeNameMismatch, Severity: diag.Error, Host: "ex16.contoso.local", Address: "10.0.0.16:443",
+			{Code: catalog.NameMismatch, Severity: diag.Error, Host: "ex16.contoso.local", Address: "10.0.0.16:443",
 				URLs:    []string{"https://ex16.contoso.local/Autodiscover/Autodiscover.xml"},
 				Message: `Outlook shows "The name of the security certificate is invalid or does not match the name of the site": the certificate served at 10.0.0.16:443 (CN=mail.contoso.com) covers mail.contoso.com, autodiscover.contoso.com, not ex16.contoso.local.`,
 				Fix: []diag.Fix{
@@ -77,15 +78,15 @@ func fullReport() *diag.Report {
 					ps("EX16: point the Autodiscover SCP (AutoDiscoverServiceInternalUri) at mail.contoso.com (now https://ex16.contoso.local/Autodiscover/Autodiscover.xml)", scpEX16),
 					ps("recycle the Autodiscover application pool on EX16, so Autodiscover hands out the new URLs (KB 940726)", recycleEX16),
 				}},
-			{Code: diag.CodePrincipalNameMismatch, Severity: diag.Error, Host: "mail.contoso.com", Address: "10.0.0.5:443",
+			{Code: catalog.PrincipalNameMismatch, Severity: diag.Error, Host: "mail.contoso.com", Address: "10.0.0.5:443",
 				URLs:    []string{"https://mail.contoso.com/rpc/rpcproxy.dll"},
 				Message: `Outlook Anywhere fails with "Mutual Authentication could not be established", and profiles offer an unencrypted connection (KB 2710606): the EXPR CertPrincipalName is msstd:owa.contoso.com, but the certificate served at mail.contoso.com (10.0.0.5:443) has subject CN=mail.contoso.com.`,
 				Fix:     []diag.Fix{ps("make Outlook Anywhere's mutual authentication name the certificate's subject CN (KB 2710606)", exprCommand)}},
-			{Code: diag.CodeURLNotHTTPS, Severity: diag.Warning, Host: "ex01.contoso.local",
+			{Code: catalog.URLNotHTTPS, Severity: diag.Warning, Host: "ex01.contoso.local",
 				URLs:    []string{"http://ex01.contoso.local/OAB"},
 				Message: "http://ex01.contoso.local/OAB is plain HTTP: clients send requests and credentials unencrypted, and Outlook ignores or warns about non-HTTPS service URLs. Use https:// (the certificate must then cover ex01.contoso.local).",
 				Fix:     []diag.Fix{ps("serve http://ex01.contoso.local/OAB over HTTPS", oabEX01)}},
-			{Code: diag.CodeServerVersionUnknown, Severity: diag.Info, Host: "EX09",
+			{Code: catalog.ServerVersionUnknown, Severity: diag.Info, Host: "EX09",
 				Message: `server EX09: serialNumber "Version ?" has no "Version N.N"`,
 				Sources: []inventory.Source{{Origin: inventory.OriginLDAP, Server: "EX09", Attribute: "serialNumber"}}},
 		},
@@ -101,7 +102,7 @@ func hostileReport() *diag.Report {
 		Org:         "Contoso\r\nRemove-Item C:\\ -Recurse",
 		Summary:     diag.Summary{URLs: 1, Hosts: 1, Errors: 2},
 		Findings: []diag.Finding{
-			{Code: diag.CodeNameMismatch, Severity: diag.Error, Host: "ex01.contoso.local\nInvoke-Expression $x",
+			{Code: catalog.NameMismatch, Severity: diag.Error, Host: "ex01.contoso.local\nInvoke-Expression $x",
 				URLs:    []string{"https://ex01.contoso.local/\r\nRemove-Item C:\\ -Recurse"},
 				Message: "the certificate says " + evil,
 				Fix: []diag.Fix{
@@ -249,11 +250,11 @@ func TestScriptHostile(t *testing.T) {
 // TestScriptOfApply runs Script on what Apply really produces.
 func TestScriptOfApply(t *testing.T) {
 	urls := []string{"https://ex01.contoso.local/Autodiscover/Autodiscover.xml", "https://ex01.contoso.local/EWS/Exchange.asmx"}
-	rep := reportWith(diag.CodeNameMismatch, "ex01.contoso.local", urls, []inventory.Source{
+	rep := reportWith(catalog.NameMismatch, "ex01.contoso.local", urls, []inventory.Source{
 		src("EX01", inventory.ServiceAutodiscoverSCP, inventory.ScopeInternal, "EX01"),
 		src("EX01", inventory.ServiceEWS, inventory.ScopeInternal, "EWS (Default Web Site)"),
 	})
-	Apply(rep, Input{Org: org, DNS: found()})
+	apply(rep, Input{Org: org, DNS: found()})
 	var cmds, local []string
 	for _, fx := range rep.Findings[0].Fix {
 		switch {

@@ -24,10 +24,20 @@ func (r *remedier) smtpName(f *diag.Finding) []diag.Fix {
 		fixes = []diag.Fix{{Comment: "request a certificate from your CA that covers " + f.Host + ", the name the connector announces, and enable it for SMTP (Enable-ExchangeCertificate -Services SMTP)" + keepInternalTransport}}
 	}
 	for _, rc := range r.connectorsOf(f) {
-		if rc.TLSCertificateName != "" {
-			fixes = append(fixes, diag.Fix{Server: rc.Server, Comment: rc.Server + `\` + rc.Name + " names its certificate in TlsCertificateName (" +
-				rc.TLSCertificateName + "): point it at the new certificate too, with Set-ReceiveConnector -TlsCertificateName '<I>issuer<S>subject' as Get-ExchangeCertificate shows them"})
+		if rc.TLSCertificateName == "" {
+			continue
 		}
+		c := r.coveringCert(f.Host)
+		if cmd := newCommand("Set-ReceiveConnector").arg("Identity", rc.Server+`\`+rc.Name); c != nil && r.target(rc.Server).modern() {
+			cmd.arg("TlsCertificateName", c.TLSCertificateName)
+			if cmd.err == nil {
+				fixes = append(fixes, diag.Fix{Server: rc.Server, Comment: rc.Server + `\` + rc.Name + " names its certificate in TlsCertificateName (" + rc.TLSCertificateName +
+					"): point it at " + c.Thumbprint + " too (KB 2989382)", Shell: "powershell", Command: cmd.String()})
+				continue
+			}
+		}
+		fixes = append(fixes, diag.Fix{Server: rc.Server, Comment: rc.Server + `\` + rc.Name + " names its certificate in TlsCertificateName (" +
+			rc.TLSCertificateName + "): point it at the new certificate too, with Set-ReceiveConnector -TlsCertificateName '<I>issuer<S>subject' as Get-ExchangeCertificate shows them"})
 	}
 	return fixes
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 )
@@ -83,6 +84,13 @@ func contosoReport() *diag.Report {
 		DNSServers:   []string{"10.0.0.1:53", "10.0.0.2:53"},
 		Certificates: []diag.CertInfo{ex01Cert, mailCert},
 		Summary:      diag.Summary{URLs: 7, Hosts: 3, Handshakes: 3, Errors: 2, Warnings: 1, Infos: 1},
+		Sites: []diag.SiteView{{Site: "Default-First-Site-Name", Servers: []string{"EX01"}, SCPs: []diag.SiteSCP{{
+			Server: "EX01", URL: "https://ex01.contoso.local/Autodiscover/Autodiscover.xml", Rank: diag.RankInSite,
+			Scope: []string{"Default-First-Site-Name"}, ServerSite: "Default-First-Site-Name", Thumbprint: ex01Cert.Thumbprint,
+		}}}},
+		DirectoryCertificates: []diag.StoredCertificate{{Role: "internal transport", Cert: ex01Cert, Source: inventory.Source{
+			Origin: inventory.OriginLDAP, Service: inventory.ServiceInternalTransport, Server: "EX01", Object: "EX01", Attribute: "msExchServerInternalTLSCert",
+			DN: "CN=EX01,CN=Servers,CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=com"}}},
 		Endpoints: []diag.Endpoint{
 			ep("https://ex01.contoso.local/Autodiscover/Autodiscover.xml", "ex01.contoso.local", "10.0.0.5:443", "TLS 1.2", &ex01Cert, scp),
 			ep("https://ex01.contoso.local/EWS/Exchange.asmx", "ex01.contoso.local", "10.0.0.5:443", "TLS 1.2", &ex01Cert, ews),
@@ -93,7 +101,7 @@ func contosoReport() *diag.Report {
 			ep("https://legacy.contoso.com/mapi", "legacy.contoso.com", "203.0.113.20:443", "TLS 1.0", &mailCert, mapi),
 		},
 		Findings: []diag.Finding{{
-			Code: diag.CodeCertExpired, Severity: diag.Error, Host: "ex01.contoso.local", Address: "10.0.0.5:443",
+			Code: catalog.CertExpired, Severity: diag.Error, Host: "ex01.contoso.local", Address: "10.0.0.5:443",
 			URLs: []string{"https://ex01.contoso.local/Autodiscover/Autodiscover.xml", "https://ex01.contoso.local/EWS/Exchange.asmx", "https://ex01.contoso.local/owa"},
 			Message: "The certificate served by 10.0.0.5:443 for ex01.contoso.local (CN=EX01, self-signed) expired on " +
 				"2026-03-01, 92 days ago. Outlook on the internal network shows a security warning at every start, and free/busy " +
@@ -112,7 +120,7 @@ func contosoReport() *diag.Report {
 				Shell: "powershell", Command: "Set-OwaVirtualDirectory -Identity 'EX01\\owa (Default Web Site)' -InternalUrl 'https://mail.contoso.com/owa'",
 			}},
 		}, {
-			Code: diag.CodeNameMismatch, Severity: diag.Error, Host: "legacy.contoso.com", Address: "203.0.113.20:443",
+			Code: catalog.NameMismatch, Severity: diag.Error, Host: "legacy.contoso.com", Address: "203.0.113.20:443",
 			URLs: []string{"https://legacy.contoso.com/mapi"}, Thumbprint: mailCert.Thumbprint, Sources: []inventory.Source{mapi},
 			Message: "The certificate served by 203.0.113.20:443 (mail.contoso.com) does not cover legacy.contoso.com; its names are " +
 				"mail.contoso.com, autodiscover.contoso.com and owa.contoso.com. Outlook reports \"The name on the security " +
@@ -122,7 +130,7 @@ func contosoReport() *diag.Report {
 				Shell:   "powershell", Command: "Set-MapiVirtualDirectory -Identity 'EX01\\mapi (Default Web Site)' -ExternalUrl 'https://mail.contoso.com/mapi'",
 			}},
 		}, {
-			Code: diag.CodeCertExpiring, Severity: diag.Warning, Host: "mail.contoso.com", Address: "203.0.113.10:443",
+			Code: catalog.CertExpiring, Severity: diag.Warning, Host: "mail.contoso.com", Address: "203.0.113.10:443",
 			URLs:       []string{"https://mail.contoso.com/owa", "https://mail.contoso.com/EWS/Exchange.asmx", "https://mail.contoso.com/Microsoft-Server-ActiveSync"},
 			Thumbprint: mailCert.Thumbprint,
 			Message: "The certificate for mail.contoso.com (issued by Contoso Issuing CA 01) expires on 2026-06-13, in 12 days. " +
@@ -132,7 +140,7 @@ func contosoReport() *diag.Report {
 				{Comment: "then, on each server", Shell: "powershell", Command: "Enable-ExchangeCertificate -Server 'EX01' -Thumbprint '<new thumbprint>' -Services IIS,SMTP"},
 			},
 		}, {
-			Code: diag.CodeTLSLegacy, Severity: diag.Info, Host: "legacy.contoso.com", Address: "203.0.113.20:443",
+			Code: catalog.TLSLegacy, Severity: diag.Info, Host: "legacy.contoso.com", Address: "203.0.113.20:443",
 			URLs:    []string{"https://legacy.contoso.com/mapi"},
 			Message: "203.0.113.20:443 negotiated TLS 1.0. Current Outlook builds disable TLS 1.0 and 1.1 by default.",
 		}},
@@ -156,7 +164,7 @@ func dnsReport() *diag.Report {
 			ad, ep("https://mail.fabrikam.com/owa", "mail.fabrikam.com", "198.51.100.7:443", "TLS 1.3", &fabCert, flag), owa2,
 		},
 		Findings: []diag.Finding{{
-			Code: diag.CodeDNSMissing, Severity: diag.Error, Host: "autodiscover.fabrikam.com",
+			Code: catalog.DNSMissing, Severity: diag.Error, Host: "autodiscover.fabrikam.com",
 			URLs: []string{ad.URL}, Sources: []inventory.Source{flag},
 			Message: "autodiscover.fabrikam.com has no A or AAAA record on 192.0.2.53:53 (NXDOMAIN). Outlook cannot find " +
 				"Autodiscover and keeps asking for a password, or sets up no profile at all.",
@@ -165,7 +173,7 @@ func dnsReport() *diag.Report {
 				Shell:   "powershell", Command: "Add-DnsServerResourceRecordA -ZoneName 'fabrikam.com' -Name 'autodiscover' -IPv4Address '198.51.100.7'",
 			}},
 		}, {
-			Code: diag.CodeUnreachable, Severity: diag.Error, Host: "owa2.fabrikam.com", Address: "198.51.100.8:443",
+			Code: catalog.Unreachable, Severity: diag.Error, Host: "owa2.fabrikam.com", Address: "198.51.100.8:443",
 			URLs: []string{owa2.URL}, Sources: []inventory.Source{flag},
 			Message: "198.51.100.8:443 refused the connection, so no certificate could be checked. Check that IIS is " +
 				"running on the server and that the firewall allows HTTPS.",
@@ -222,14 +230,14 @@ func renewalReport() *diag.Report {
 			ep("https://mail.contoso.com/owa", "mail.contoso.com", "203.0.113.10:443", "TLS 1.3", &renewed, owa2),
 		},
 		Findings: []diag.Finding{{
-			Code: diag.CodeServersDisagree, Severity: diag.Error, Host: "mail.contoso.com", Address: "10.0.0.6",
+			Code: catalog.ServersDisagree, Severity: diag.Error, Host: "mail.contoso.com", Address: "10.0.0.6",
 			URLs: []string{"https://mail.contoso.com/owa"}, Sources: []inventory.Source{owa2}, Thumbprint: renewed.Thumbprint, Servers: servers,
 			Message: "mail.contoso.com is served by several servers that do not all serve the same certificate. The newest, " + renewed.Thumbprint +
 				" (CN=mail.contoso.com, expires 2027-05-20), is served by EX01 and EX02; " + mailCert.Thumbprint +
 				" (CN=mail.contoso.com, expires 2026-06-13) by EX02; EX03 could not be checked. Clients get a different certificate depending on which server answers.",
 			Fix: []diag.Fix{bind},
 		}, {
-			Code: diag.CodeCertExpiring, Severity: diag.Warning, Host: "mail.contoso.com", Address: "10.0.0.6",
+			Code: catalog.CertExpiring, Severity: diag.Warning, Host: "mail.contoso.com", Address: "10.0.0.6",
 			URLs: []string{"https://mail.contoso.com/owa"}, Sources: []inventory.Source{owa2}, Thumbprint: mailCert.Thumbprint,
 			Message: "The certificate CN=mail.contoso.com served at 10.0.0.6 expires on 2026-06-13, in 12 days.",
 			Fix:     []diag.Fix{bind},

@@ -29,6 +29,7 @@ type htmlPage struct {
 	Problems, Scope, Context string
 	Matrix                   *matrixData
 	Findings                 []htmlFinding
+	Sites                    []htmlSite
 	Certificates             []htmlCert
 }
 
@@ -57,7 +58,7 @@ func renderHTML(w *bufio.Writer, rep *diag.Report, opts Options) error {
 	page := htmlPage{
 		Version: clean(opts.ToolVersion), Org: clean(rep.Org),
 		Verdict: verdict(c), Problems: c.problems(), Scope: scope(rep.Summary),
-		Matrix: buildMatrix(rep, certs, opts.WarnDays),
+		Matrix: buildMatrix(rep, certs, opts.WarnDays), Sites: htmlSites(rep, certs),
 	}
 	page.VerdictClass = map[string]string{"FAIL": "error", "WARN": "warning", "PASS": "ok"}[page.Verdict]
 	ctx := []string{when(rep)}

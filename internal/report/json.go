@@ -170,6 +170,8 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, opts Options) error {
 		return jsonServer{Server: sc.Server, Host: sc.Host, Port: sc.Port, Service: sc.Service, Address: sc.Address,
 			Certificate: ix.key(sc.Leaf), Error: sc.Error}
 	})
+	s.array("sites", len(rep.Sites), func(i int) any { return ix.site(&rep.Sites[i]) })
+	s.array("directoryCertificates", len(rep.DirectoryCertificates), func(i int) any { return ix.storedCert(&rep.DirectoryCertificates[i]) })
 	s.last = true
 	s.array("findings", len(rep.Findings), func(i int) any {
 		f := &rep.Findings[i]
@@ -257,6 +259,7 @@ func indexJSON(rep *diag.Report) *jsonIndex {
 			ix.serverIndex[sc] = i
 		}
 	}
+	ix.addDirectory(rep, source)
 	slices.SortStableFunc(ix.certs, func(a, b *diag.CertInfo) int {
 		return cmp.Or(cmp.Compare(a.CommonName, b.CommonName), cmp.Compare(a.SHA256, b.SHA256))
 	})

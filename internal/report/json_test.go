@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 )
 
@@ -16,7 +17,10 @@ import (
 // depend on; removing or renaming a field needs a new Schema.
 // ".certificates.*" stands for every certificate under its SHA-256 key.
 var jsonFields = map[string]string{
-	".":                            "asOf certificates dnsServers endpoints findings generatedAt org schema servers sources summary tool",
+	".":                            "asOf certificates directoryCertificates dnsServers endpoints findings generatedAt org schema servers sites sources summary tool",
+	".sites[]":                     "scps servers site",
+	".sites[].scps[]":              "certificate rank scope server serverSite url",
+	".directoryCertificates[]":     "certificate role source",
 	".tool":                        "name version",
 	".summary":                     "errors handshakes hosts infos urls verdict warnings",
 	".certificates.*":              certFields,
@@ -91,7 +95,7 @@ func TestJSONArraysAreNeverNull(t *testing.T) {
 	rep := &diag.Report{
 		GeneratedAt: now,
 		Endpoints:   []diag.Endpoint{{URL: "https://x.example/owa"}},
-		Findings:    []diag.Finding{{Code: diag.CodeURLInvalid, Host: "x.example"}},
+		Findings:    []diag.Finding{{Code: catalog.URLInvalid, Host: "x.example"}},
 	}
 	out := render(t, rep, Options{Format: JSON})
 	if strings.Contains(out, "null") {
@@ -103,7 +107,7 @@ func TestJSONArraysAreNeverNull(t *testing.T) {
 		}
 	}
 	empty := render(t, &diag.Report{GeneratedAt: now}, Options{Format: JSON})
-	for _, field := range []string{`"endpoints": []`, `"findings": []`, `"servers": []`, `"sources": []`} {
+	for _, field := range []string{`"endpoints": []`, `"findings": []`, `"sites": []`, `"directoryCertificates": []`} {
 		if !strings.Contains(empty, field) {
 			t.Errorf("want %s in:\n%s", field, empty)
 		}

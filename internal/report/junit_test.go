@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 )
 
@@ -186,10 +187,10 @@ func TestJUnitFailureBody(t *testing.T) {
 func TestJUnitFindingsWithoutURL(t *testing.T) {
 	rep := cleanReport()
 	rep.Findings = []diag.Finding{
-		{Code: diag.CodeAutodiscoverDNS, Severity: diag.Error, Host: "contoso.com", Message: "No Autodiscover record."},
-		{Code: diag.CodeAutodiscoverDNS, Severity: diag.Error, Host: "contoso.com", Message: "Second one."},
-		{Code: diag.CodeServerVersionUnknown, Severity: diag.Info, Message: "Version unknown."},
-		{Code: diag.CodeURLInvalid, Severity: diag.Error, Host: "bad", URLs: []string{"https://bad:99999/"}, Message: "Bad port."},
+		{Code: catalog.AutodiscoverDNS, Severity: diag.Error, Host: "contoso.com", Message: "No Autodiscover record."},
+		{Code: catalog.AutodiscoverDNS, Severity: diag.Error, Host: "contoso.com", Message: "Second one."},
+		{Code: catalog.ServerVersionUnknown, Severity: diag.Info, Message: "Version unknown."},
+		{Code: catalog.URLInvalid, Severity: diag.Error, Host: "bad", URLs: []string{"https://bad:99999/"}, Message: "Bad port."},
 	}
 	doc := parseJUnit(t, render(t, rep, junitOpts))
 	type tc struct{ class, name, typ string }

@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
-	"github.com/exdiag/exdiag/internal/remedy"
 )
 
 // The Markdown is for tickets: GitHub-flavoured renderers (tables) at
@@ -104,7 +104,7 @@ func (m *mdRenderer) header(version string) {
 // problemTitle is the short sentence naming a finding's problem: the
 // code's title from exdiag explain, else the message's first sentence.
 func problemTitle(f *diag.Finding) string {
-	if e, ok := remedy.Explain(f.Code); ok && e.Title != "" {
+	if e, ok := catalog.Lookup(f.Code); ok && e.Title != "" {
 		return e.Title
 	}
 	return capRunes(firstSentence(f.Message), mdCellWidth)

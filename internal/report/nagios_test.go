@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 )
 
@@ -156,12 +157,12 @@ func TestPerfLabel(t *testing.T) {
 func TestNagiosNamesTheWorstHost(t *testing.T) {
 	rep := &diag.Report{GeneratedAt: now, Summary: diag.Summary{URLs: 5, Hosts: 5}}
 	for _, h := range []string{"a", "b", "c"} {
-		rep.Findings = append(rep.Findings, diag.Finding{Code: diag.CodeNameMismatch, Severity: diag.Error, Host: h})
+		rep.Findings = append(rep.Findings, diag.Finding{Code: catalog.NameMismatch, Severity: diag.Error, Host: h})
 	}
-	for _, c := range []diag.Code{diag.CodeCertUntrusted, diag.CodeCertSelfSigned, diag.CodeCertWeakKey, diag.CodeTLSLegacy} {
+	for _, c := range []diag.Code{catalog.CertUntrusted, catalog.CertSelfSigned, catalog.CertWeakKey, catalog.TLSLegacy} {
 		rep.Findings = append(rep.Findings, diag.Finding{Code: c, Severity: diag.Error, Host: "b"})
 	}
-	rep.Findings = append(rep.Findings, diag.Finding{Code: diag.CodeTLSLegacy, Severity: diag.Info, Host: "z"})
+	rep.Findings = append(rep.Findings, diag.Finding{Code: catalog.TLSLegacy, Severity: diag.Info, Host: "z"})
 	first, _, _ := strings.Cut(render(t, rep, nagiosOpts), "\n")
 	want := "EXDIAG CRITICAL - 7 errors, 1 info finding in 5 URLs on 5 hosts; worst: b (name-mismatch, cert-untrusted, cert-self-signed and 2 more) | "
 	if !strings.HasPrefix(first, want) {

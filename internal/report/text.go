@@ -49,6 +49,7 @@ func renderText(w *bufio.Writer, rep *diag.Report, opts Options) {
 		width: opts.width(), verbose: opts.Verbose, given: map[string]string{}}
 	t.header()
 	t.findings()
+	t.sites()
 	if t.verbose {
 		t.endpoints()
 		t.certificates()
@@ -236,7 +237,11 @@ func describeSource(s inventory.Source) string {
 		id = s.Server + `\` + id
 	}
 	var parts []string
-	for _, p := range []string{id, strings.TrimSpace(string(s.Service) + " " + string(s.Scope)), s.Attribute} {
+	service := string(s.Service)
+	if t := s.Service.Title(); t != "" {
+		service = t
+	}
+	for _, p := range []string{id, strings.TrimSpace(service + " " + string(s.Scope)), s.Attribute} {
 		if p != "" {
 			parts = append(parts, clean(p))
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exdiag/exdiag/internal/catalog"
 	"github.com/exdiag/exdiag/internal/diag"
 	"github.com/exdiag/exdiag/internal/inventory"
 	"github.com/exdiag/exdiag/internal/lab"
@@ -37,8 +38,8 @@ func (v verdict) String() string {
 // connectionCodes are findings about reaching the server, not about its
 // certificate: they never count as a certificate verdict.
 var connectionCodes = []diag.Code{
-	diag.CodeDNSMissing, diag.CodeUnreachable, diag.CodeTLSError, diag.CodeTLSLegacy,
-	diag.CodeStartTLSMissing, diag.CodeURLInvalid, diag.CodeURLNotHTTPS,
+	catalog.DNSMissing, catalog.Unreachable, catalog.TLSError, catalog.TLSLegacy,
+	catalog.StartTLSMissing, catalog.URLInvalid, catalog.URLNotHTTPS,
 }
 
 // loopbackOnly is the prober's dialer: the suite's certificates name CRL,

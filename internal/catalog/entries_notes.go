@@ -1,12 +1,10 @@
-package remedy
+package catalog
 
-import "github.com/exdiag/exdiag/internal/diag"
-
-// noteExplanations cover the directory reader's notes (inventory.Note):
+// noteEntries cover the directory reader's notes (inventory.Note):
 // what exdiag could not turn into endpoints to check.
-var noteExplanations = []Explanation{
+var noteEntries = []Entry{
 	{
-		Code: diag.CodeLDAPUnreadable, Severity: diag.Warning,
+		Code: LDAPUnreadable, Severity: Warning, Note: true,
 		Title: "part of the Exchange configuration could not be read",
 		Means: text(
 			"The account exdiag bound with could not read some of the Exchange objects it looks for: the servers, a server's virtual directories, the Outlook providers, or a whole search was refused. What it could not read is unknown, not missing: exdiag cannot check URLs it cannot see.",
@@ -27,7 +25,7 @@ var noteExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeDirectoryValueUnsafe, Severity: diag.Error,
+		Code: DirectoryValueUnsafe, Severity: Error, Note: true,
 		Title: "a directory value was unusable and was skipped",
 		Means: text(
 			"A value read from Active Directory could not be used safely, and exdiag skipped it: an entry whose DN does not parse, a value larger than exdiag's limit, or a POP3 or IMAP4 connection setting that is not HOST:PORT:SSL or HOST:PORT:TLS. exdiag never puts such a value into a command.",
@@ -46,7 +44,7 @@ var noteExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeServerVersionUnknown, Severity: diag.Info,
+		Code: ServerVersionUnknown, Severity: Info, Note: true,
 		Title: "an Exchange server's version could not be read",
 		Means: text(
 			"The server object's serialNumber does not hold a version exdiag can read (such as \"Version 15.2 (Build 32562.17)\"), so exdiag does not know which Exchange version the server runs.",
@@ -63,7 +61,7 @@ var noteExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeServerFQDNUnknown, Severity: diag.Info,
+		Code: ServerFQDNUnknown, Severity: Info, Note: true,
 		Title: "an Exchange server's DNS name is not in the directory",
 		Means: text(
 			"The server object has no ncacn_ip_tcp: entry in networkAddress, where Exchange keeps the server's fully qualified domain name. exdiag cannot connect to that server by itself, and cannot find its address to suggest DNS records.",
@@ -82,7 +80,7 @@ var noteExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeSCPPointer, Severity: diag.Info,
+		Code: SCPPointer, Severity: Info, Note: true,
 		Title: "an Autodiscover SCP points Outlook to another directory",
 		Means: text(
 			"An SCP object with the pointer keyword (67661d7F-8FC4-4fa7-BFAC-E1D7794C1F68) holds an LDAP:// address instead of a URL: domain-joined Outlook follows it to another forest's directory (possibly only for the email domains it lists) and looks for the Autodiscover URL there. Export-AutoDiscoverConfig creates these for cross-forest setups. exdiag does not follow it.",
@@ -101,7 +99,7 @@ var noteExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeSCPEmpty, Severity: diag.Warning,
+		Code: SCPEmpty, Severity: Warning, Note: true, Clients: []Client{OutlookWindows},
 		Title: "an Autodiscover SCP has no URL",
 		Means: text(
 			"An Autodiscover SCP object exists but its URL (serviceBindingInformation) is empty: it points nowhere.",
@@ -121,7 +119,7 @@ var noteExplanations = []Explanation{
 		KB: []string{kb940726},
 	},
 	{
-		Code: diag.CodeMultipleOrganizations, Severity: diag.Info,
+		Code: MultipleOrganizations, Severity: Info, Note: true,
 		Title: "the directory holds more than one Exchange organization",
 		Means: text(
 			"exdiag found more than one organization under CN=Microsoft Exchange,CN=Services in the configuration partition, and read all of them. A forest normally holds exactly one.",

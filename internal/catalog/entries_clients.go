@@ -1,6 +1,4 @@
-package remedy
-
-import "github.com/exdiag/exdiag/internal/diag"
+package catalog
 
 // References of the client rules.
 const (
@@ -9,11 +7,11 @@ const (
 	rfc5280      = "RFC 5280"
 )
 
-// clientExplanations cover what clients check beyond names and dates
+// clientEntries cover what clients check beyond names and dates
 // (diag/rules_clients.go, diag/rules_revocation.go, the DNS rules).
-var clientExplanations = []Explanation{
+var clientEntries = []Entry{
 	{
-		Code: diag.CodeCertRevoked, Severity: diag.Error,
+		Code: CertRevoked, Severity: Error, Clients: everyone,
 		Title:    "a certificate of the chain is revoked",
 		Means:    text("A CRL distribution point or OCSP responder named in the certificate (or in its intermediate) lists it as revoked, in a CRL or OCSP answer signed by its issuer and still current. The message gives the date, the reason and where it was found."),
 		UserSees: text(`Outlook shows a Security Alert saying "The security certificate has been revoked"; browsers refuse OWA and ECP, and phones stop syncing. No client continues.`),
@@ -23,7 +21,7 @@ var clientExplanations = []Explanation{
 		KB: []string{rfc5280},
 	},
 	{
-		Code: diag.CodeRevocationUnavailable, Severity: diag.Warning,
+		Code: RevocationUnavailable, Severity: Warning, Clients: []Client{OutlookWindows},
 		Title:    "no revocation source answers for some clients",
 		Means:    text("Every CRL distribution point and OCSP responder the certificate names failed: no answer, an HTTP error, a CRL past its next update, not signed by the issuer, or an ldap:/// distribution point. Or only sources inside the network answered (an LDAP distribution point, an HTTP one on an internal name), which clients outside cannot reach. The message lists each source and what it gave."),
 		UserSees: text(`Outlook on Windows shows a Security Alert whose line reads "The revocation information for the security certificate for this site is not available. Do you want to proceed?" (WinINet ERROR_INTERNET_SEC_CERT_REV_FAILED). With an internal CA this hits laptops outside the network and computers that are not domain members; inside, domain members read the LDAP distribution point and see nothing.`),
@@ -35,7 +33,7 @@ var clientExplanations = []Explanation{
 		KB: []string{rfc5280},
 	},
 	{
-		Code: diag.CodeChainIncomplete, Severity: diag.Warning,
+		Code: ChainIncomplete, Severity: Warning, Clients: []Client{AppleMobile, Android, OutlookMac},
 		Title:    "the server does not send its intermediate certificate",
 		Means:    text("The chain the server sends stops short of a trusted root, and the certificate's caIssuers URL (Authority Information Access) gives the missing intermediate: exdiag fetched it, and with it the chain verifies. The root is never taken from there."),
 		UserSees: text("Outlook on Windows connects: Windows downloads the missing intermediate from the caIssuers URL. ActiveSync on iPhone, iPad and Android and Outlook for Mac do not, and report that they cannot verify the server's identity."),
@@ -46,7 +44,7 @@ var clientExplanations = []Explanation{
 		KB: []string{aiaRetrieval},
 	},
 	{
-		Code: diag.CodeCertValidityTooLong, Severity: diag.Error,
+		Code: CertValidityTooLong, Severity: Error, Clients: []Client{AppleMobile, OutlookMac},
 		Title:    "valid for more than 825 days: Apple refuses it",
 		Means:    text("The certificate was issued on or after 2019-07-01 and is valid for more than 825 days."),
 		UserSees: text("Outlook on Windows accepts it. ActiveSync on iPhone and iPad and Outlook for Mac refuse it: mail stops syncing on those devices."),
@@ -56,7 +54,7 @@ var clientExplanations = []Explanation{
 		KB: []string{apple103769},
 	},
 	{
-		Code: diag.CodeCertEKUMissing, Severity: diag.Error,
+		Code: CertEKUMissing, Severity: Error, Clients: []Client{AppleMobile, OutlookMac},
 		Title:    "no extended key usage: Apple refuses it",
 		Means:    text("The certificate was issued on or after 2019-07-01 without an extended key usage extension. (One that lists purposes without Server Authentication is cert-untrusted.)"),
 		UserSees: text("Outlook on Windows accepts it: Windows reads a missing extended key usage as any purpose. ActiveSync on iPhone and iPad and Outlook for Mac refuse it."),
@@ -65,7 +63,7 @@ var clientExplanations = []Explanation{
 		KB:       []string{apple103769},
 	},
 	{
-		Code: diag.CodeDNSError, Severity: diag.Error,
+		Code: DNSError, Severity: Error, Clients: everyone,
 		Title:    "the DNS server fails for this name",
 		Means:    text("The DNS servers asked answered SERVFAIL, or nothing, for this name, while they answer for other names of the run. The record may exist; the servers cannot give it."),
 		UserSees: text("Outlook cannot reach the URL: Autodiscover, free/busy or the offline address book fail, with no certificate warning."),
@@ -73,7 +71,7 @@ var clientExplanations = []Explanation{
 		Fix:      text("Fix the DNS server or its forwarding for that zone, not the record. When no DNS server answers at all, exdiag stops with exit code 3 instead of reporting every name."),
 	},
 	{
-		Code: diag.CodeDNSBadAddress, Severity: diag.Error,
+		Code: DNSBadAddress, Severity: Error, Clients: everyone,
 		Title:    "the name resolves to an address no client can use",
 		Means:    text("The name resolves only to 0.0.0.0, ::, 255.255.255.255 or a multicast address. exdiag does not connect there: on Linux, 0.0.0.0 reaches the local machine, whose certificate says nothing about the server."),
 		UserSees: text("Outlook cannot connect; on some systems the request goes to the local computer."),

@@ -1,12 +1,10 @@
-package remedy
+package catalog
 
-import "github.com/exdiag/exdiag/internal/diag"
-
-// cryptoExplanations cover weak or malformed certificates
+// cryptoEntries cover weak or malformed certificates
 // (diag/rules_crypto.go).
-var cryptoExplanations = []Explanation{
+var cryptoEntries = []Entry{
 	{
-		Code: diag.CodeCertWeakKey, Severity: diag.Error,
+		Code: CertWeakKey, Severity: Error, Clients: []Client{AppleMobile, OutlookMac, Browsers},
 		Title: "a certificate has an RSA key under 2048 bits",
 		Means: text(
 			"A certificate the server sends, or an intermediate sent with it, has an RSA key shorter than 2048 bits. The message gives the size.",
@@ -27,7 +25,7 @@ var cryptoExplanations = []Explanation{
 		KB: []string{"KB 2661254"},
 	},
 	{
-		Code: diag.CodeCertWeakSignature, Severity: diag.Error,
+		Code: CertWeakSignature, Severity: Error, Clients: []Client{AppleMobile, OutlookMac, Browsers},
 		Title: "a certificate is signed with MD5, MD2 or SHA-1",
 		Means: text(
 			"A certificate in the served chain (roots excepted: clients trust a root as it is) is signed with a hash that collisions have been forged for: MD2 or MD5 (ERROR) or SHA-1 (WARN).",
@@ -48,7 +46,7 @@ var cryptoExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeCertNegativeSerial, Severity: diag.Warning,
+		Code: CertNegativeSerial, Severity: Warning,
 		Title: "a certificate has a negative serial number",
 		Means: text(
 			"A served certificate has a negative serial number. RFC 5280 requires serial numbers to be positive.",
@@ -66,7 +64,7 @@ var cryptoExplanations = []Explanation{
 		KB: []string{"RFC 5280"},
 	},
 	{
-		Code: diag.CodeCertUnknownCriticalExtension, Severity: diag.Error,
+		Code: CertUnknownCriticalExtension, Severity: Error, Clients: everyone,
 		Title: "a certificate has an unknown critical extension",
 		Means: text(
 			"A served certificate (not a root) carries an extension marked critical that clients do not know. RFC 5280 requires a client to reject a certificate with a critical extension it cannot process. The message gives the extension's OID.",

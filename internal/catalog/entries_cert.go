@@ -1,11 +1,9 @@
-package remedy
+package catalog
 
-import "github.com/exdiag/exdiag/internal/diag"
-
-// certExplanations cover the certificate rules (diag/rules_cert.go).
-var certExplanations = []Explanation{
+// certEntries cover the certificate rules (diag/rules_cert.go).
+var certEntries = []Entry{
 	{
-		Code: diag.CodeNameMismatch, Severity: diag.Error,
+		Code: NameMismatch, Severity: Error, Clients: everyone,
 		Title: "the certificate does not cover the host name in the URL",
 		Means: text(
 			"The host name in a URL that Exchange publishes (or that you gave with --url) is not one of the names on the certificate the server sends. exdiag checks names the way current clients do: the DNS subject alternative names (SANs) count, a wildcard stands for exactly one left-most label, and the subject CN counts only when the certificate has no SANs at all, and then only within the name constraints of the CAs above it: a CA limited to contoso.com cannot vouch for another name by putting it in the CN. The message lists the names the certificate does cover, or names the CA whose constraints forbid the name.",
@@ -36,7 +34,7 @@ var certExplanations = []Explanation{
 		KB: []string{kb940726, rfc6125},
 	},
 	{
-		Code: diag.CodeCNOnlyMatch, Severity: diag.Error,
+		Code: CNOnlyMatch, Severity: Error, Clients: []Client{AppleMobile, OutlookMac, Browsers},
 		Title: "the host name is only in the certificate's subject CN",
 		Means: text(
 			"The certificate has no subject alternative names, and the host is named only in its subject common name (CN). RFC 6125 treats the CN as a last resort for old certificates; Apple's platforms and Chrome ignore it altogether and look only at the SANs.",
@@ -57,10 +55,12 @@ var certExplanations = []Explanation{
 		KB: []string{rfc6125},
 	},
 	{
-		Code: diag.CodeCertExpired, Severity: diag.Error,
+		Code: CertExpired, Severity: Error, Clients: everyone,
 		Title: "a certificate the server sends has expired",
 		Means: text(
 			"The certificate the server sends, or an intermediate CA certificate sent with it, is past its end date (NotAfter). The message says which one, and when it expired.",
+			"",
+			"The same code covers certificates the directory stores, which exdiag reads without connecting anywhere (also from an ldifde export): each server's internal transport certificate (msExchServerInternalTLSCert, the Edge subscription certificate on an Edge server), the federation trust's certificates, and the OAuth certificate the Auth Configuration names when a server served it. Their source says \"internal transport certificate (directory)\", \"federation trust (directory)\" or \"Auth Configuration (directory)\".",
 		),
 		UserSees: text(
 			`Outlook shows a Security Alert that begins "Information you exchange with this site cannot be viewed or changed by others. However, there is a problem with the site's security certificate." and says "The security certificate has expired or is not yet valid". Browsers refuse OWA and ECP with an expiry error and ActiveSync phones stop syncing. When the certificate is the one transport uses, mail servers stop offering STARTTLS (see starttls-missing).`,
@@ -81,11 +81,15 @@ var certExplanations = []Explanation{
 			"  Get-ExchangeCertificate -Thumbprint THUMBPRINT | New-ExchangeCertificate",
 			"",
 			"If an Edge Transport server subscribes to the organisation, subscribe it again afterwards (see starttls-missing). For an expired intermediate, install the current intermediate certificate in the server's Intermediate Certification Authorities store and restart IIS (iisreset).",
+			"",
+			"An expired internal transport certificate is renewed on its server as KB 953354 (Exchange 2007) or Microsoft's HealthChecker (2010 and later) describe; a federation certificate that still works is replaced with a new one set as the trust's next certificate, then published; an expired one needs the federation trust created again:",
+			"  Set-FederationTrust -Identity 'Microsoft Federation Gateway' -Thumbprint THUMBPRINT -RefreshMetadata",
+			"  Set-FederationTrust -Identity 'Microsoft Federation Gateway' -PublishFederationCertificate",
 		),
 		KB: []string{kb953354, selfSigned},
 	},
 	{
-		Code: diag.CodeCertNotYetValid, Severity: diag.Error,
+		Code: CertNotYetValid, Severity: Error, Clients: everyone,
 		Title: "a certificate the server sends is not valid yet",
 		Means: text(
 			"A certificate the server sends has a start date (NotBefore) later than the time exdiag judged at.",
@@ -106,7 +110,7 @@ var certExplanations = []Explanation{
 		KB: []string{kb953354},
 	},
 	{
-		Code: diag.CodeCertExpiring, Severity: diag.Warning,
+		Code: CertExpiring, Severity: Warning, Clients: everyone,
 		Title: "a certificate the server sends expires soon",
 		Means: text(
 			"A certificate the server sends expires within --warn-days (30 days unless set otherwise). The message gives the date and the days left.",
@@ -127,7 +131,7 @@ var certExplanations = []Explanation{
 		KB: []string{kb953354},
 	},
 	{
-		Code: diag.CodeCertSelfSigned, Severity: diag.Warning,
+		Code: CertSelfSigned, Severity: Warning, Clients: []Client{OutlookWindows, OutlookMac, AppleMobile, Android, Browsers},
 		Title: "the certificate is self-signed",
 		Means: text(
 			"The certificate is signed by its own key, not by a CA, so no client trusts it unless it was installed on that client by hand. exdiag recognises Exchange's own default certificate (CN = the server's NetBIOS name, SANs = that name and the server's FQDN) and says so.",
@@ -152,7 +156,7 @@ var certExplanations = []Explanation{
 		KB: []string{selfSigned, kb953354},
 	},
 	{
-		Code: diag.CodeSelfSignedExternal, Severity: diag.Error,
+		Code: SelfSignedExternal, Severity: Error, Clients: []Client{OutlookWindows, OutlookMac, AppleMobile, Android, Browsers},
 		Title: "a self-signed certificate where outside clients connect",
 		Means: text(
 			"A self-signed certificate is served for an ExternalUrl, an Outlook Anywhere host or the ActiveSync virtual directory: the places clients outside the network, and phones, connect to.",
@@ -171,7 +175,7 @@ var certExplanations = []Explanation{
 		KB: []string{selfSigned},
 	},
 	{
-		Code: diag.CodeCertUntrusted, Severity: diag.Error,
+		Code: CertUntrusted, Severity: Error, Clients: everyone,
 		Title: "the certificate chain does not lead to a trusted root",
 		Means: text(
 			"exdiag could not build a chain from the served certificate to a root trusted by the machine it ran on (plus any --ca-file): the issuer is unknown, an intermediate certificate is missing from what the server sends, or the certificate is not valid for server authentication. The message says which.",
@@ -193,7 +197,7 @@ var certExplanations = []Explanation{
 		KB: []string{selfSigned},
 	},
 	{
-		Code: diag.CodeCertUnexpected, Severity: diag.Error,
+		Code: CertUnexpected, Severity: Error,
 		Title: "the endpoint serves another certificate than expected",
 		Means: text(
 			"You gave --expect-thumbprint, and this endpoint (or, for a name several servers share, one of those servers) serves another certificate. The message names the certificate it serves.",

@@ -1,12 +1,10 @@
-package remedy
+package catalog
 
-import "github.com/exdiag/exdiag/internal/diag"
-
-// connExplanations cover DNS, connections, TLS and URL syntax
+// connEntries cover DNS, connections, TLS and URL syntax
 // (diag/rules_connect.go and the TLS version rule).
-var connExplanations = []Explanation{
+var connEntries = []Entry{
 	{
-		Code: diag.CodeDNSMissing, Severity: diag.Error,
+		Code: DNSMissing, Severity: Error, Clients: everyone,
 		Title: "the host name does not resolve",
 		Means: text(
 			"The DNS servers exdiag asked have no A, AAAA or CNAME record for the URL's host. The message names the servers asked and tells apart NXDOMAIN (the name does not exist), no data (the name exists but has no address), SERVFAIL or REFUSED (the server failed), and no answer at all.",
@@ -26,7 +24,7 @@ var connExplanations = []Explanation{
 		KB: []string{kb940726},
 	},
 	{
-		Code: diag.CodeUnreachable, Severity: diag.Error,
+		Code: Unreachable, Severity: Error, Clients: everyone,
 		Title: "no connection could be made",
 		Means: text(
 			"The name resolved, but the TCP connection to the address and port failed: refused (nothing listens there), timed out (a firewall drops it, or the host is down) or no route. The message gives the address tried.",
@@ -45,7 +43,7 @@ var connExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeTLSError, Severity: diag.Error,
+		Code: TLSError, Severity: Error, Clients: everyone,
 		Title: "connected, but the TLS handshake failed",
 		Means: text(
 			"exdiag reached the port but got no certificate: the server reset or closed the connection, the handshake failed or timed out, or it answered in plain text where TLS was expected.",
@@ -65,7 +63,7 @@ var connExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeStartTLSMissing, Severity: diag.Error,
+		Code: StartTLSMissing, Severity: Error, Clients: []Client{MailServers, ExchangeServers, PopImapClients},
 		Title: "the mail server does not offer STARTTLS",
 		Means: text(
 			"An SMTP, IMAP or POP3 server answered but did not offer STARTTLS (STLS for POP3), so no certificate could be checked on that port.",
@@ -93,7 +91,7 @@ var connExplanations = []Explanation{
 		KB: []string{kb953354, selfSigned},
 	},
 	{
-		Code: diag.CodeTLSLegacy, Severity: diag.Warning,
+		Code: TLSLegacy, Severity: Warning, Clients: []Client{OutlookWindows, OutlookMac, AppleMobile, Android, Browsers},
 		Title: "only TLS 1.0 or 1.1 was negotiated",
 		Means: text(
 			"exdiag offered TLS up to 1.3 and the server chose TLS 1.0 or 1.1: it does not do TLS 1.2. Its certificate was still checked.",
@@ -109,7 +107,7 @@ var connExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeURLInvalid, Severity: diag.Error,
+		Code: URLInvalid, Severity: Error, Clients: []Client{OutlookWindows, OutlookMac, AppleMobile, Android},
 		Title: "the URL cannot be parsed or used",
 		Means: text(
 			"A stored or given URL is not usable: a bad scheme, a port out of range, control characters or line breaks, user information (user@host), or no host.",
@@ -126,7 +124,7 @@ var connExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeURLNotHTTPS, Severity: diag.Warning,
+		Code: URLNotHTTPS, Severity: Warning, Clients: []Client{OutlookWindows, OutlookMac},
 		Title: "the URL is plain http://",
 		Means: text(
 			"The URL uses http://: exdiag only resolves it, there is no certificate to check.",
@@ -146,7 +144,7 @@ var connExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeMailServiceDisabled, Severity: diag.Info,
+		Code: MailServiceDisabled, Severity: Info, Clients: []Client{PopImapClients},
 		Title: "POP3 or IMAP4 is not started on a server",
 		Means: text(
 			"Every port a server's POP3 (or IMAP4) settings name refused the connection, and the settings are as setup wrote them: connection settings on the server's own name and none for clients outside. The service is off, not broken. exdiag says so once per server and protocol instead of one unreachable error per port.",

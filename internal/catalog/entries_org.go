@@ -1,12 +1,10 @@
-package remedy
+package catalog
 
-import "github.com/exdiag/exdiag/internal/diag"
-
-// orgExplanations cover the rules that need the directory's view
+// orgEntries cover the rules that need the directory's view
 // (diag/rules_org.go).
-var orgExplanations = []Explanation{
+var orgEntries = []Entry{
 	{
-		Code: diag.CodePrincipalNameMismatch, Severity: diag.Error,
+		Code: PrincipalNameMismatch, Severity: Error, Clients: []Client{OutlookWindows},
 		Title: "the EXPR CertPrincipalName does not match the certificate",
 		Means: text(
 			"Outlook Anywhere only talks to a proxy server whose certificate carries the mutual authentication name it was given, msstd:NAME, where NAME must equal the certificate's subject CN. Outlook gets that name from Autodiscover, which takes it from the EXPR Outlook provider's CertPrincipalName (msExchAutoDiscoverCertPrincipalName in Active Directory); when that is empty, Outlook uses msstd: followed by the Outlook Anywhere host name.",
@@ -28,7 +26,7 @@ var orgExplanations = []Explanation{
 		KB: []string{kb2710606},
 	},
 	{
-		Code: diag.CodePrincipalNameSANOnly, Severity: diag.Warning,
+		Code: PrincipalNameSANOnly, Severity: Warning, Clients: []Client{OutlookWindows},
 		Title: "the CertPrincipalName matches only a SAN, not the CN",
 		Means: text(
 			"The msstd: name Outlook Anywhere checks (from the EXPR provider's CertPrincipalName, or the Outlook Anywhere host when that is empty) is one of the certificate's subject alternative names, but not its subject CN.",
@@ -46,7 +44,7 @@ var orgExplanations = []Explanation{
 		KB: []string{kb2710606},
 	},
 	{
-		Code: diag.CodeServersDisagree, Severity: diag.Error,
+		Code: ServersDisagree, Severity: Error, Clients: everyone,
 		Title: "servers behind one name serve different certificates",
 		Means: text(
 			"Several Exchange servers publish the same host name (behind a load balancer or DNS round robin). exdiag connected to each of them directly and they do not all serve the same certificate. The message lists which server serves which certificate, and names the newest (latest expiry) as the one to bind everywhere.",
@@ -66,7 +64,7 @@ var orgExplanations = []Explanation{
 		),
 	},
 	{
-		Code: diag.CodeAutodiscoverDNS, Severity: diag.Warning,
+		Code: AutodiscoverDNS, Severity: Warning, Clients: []Client{OutlookWindows, OutlookMac, AppleMobile, Android},
 		Title: "Autodiscover is not in DNS for an accepted domain",
 		Means: text(
 			"For an accepted domain of the organisation, neither autodiscover.DOMAIN (A or CNAME) nor the SRV record _autodiscover._tcp.DOMAIN exists at the DNS servers asked.",

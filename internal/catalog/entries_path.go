@@ -1,12 +1,10 @@
-package remedy
+package catalog
 
-import "github.com/exdiag/exdiag/internal/diag"
-
-// pathExplanations cover the path clients build (diag/rules_path.go) and
+// pathEntries cover the path clients build (diag/rules_path.go) and
 // what their platforms refuse beyond it (diag/rules_profile.go).
-var pathExplanations = []Explanation{
+var pathEntries = []Entry{
 	{
-		Code: diag.CodeChainExtraCert, Severity: diag.Warning,
+		Code: ChainExtraCert, Severity: Warning, Clients: []Client{Android},
 		Title: "the server sends a certificate no valid path uses",
 		Means: text(
 			"Besides its own certificate and the intermediates that lead to a trusted root, the server sends another certificate that is on no path clients can build to a root they trust: an expired cross-certificate, an old intermediate, an intermediate with an extension clients reject, or one that belongs to another chain. The message names the certificate, says what is wrong with it and shows the path clients use instead.",
@@ -30,7 +28,7 @@ var pathExplanations = []Explanation{
 		KB: []string{rfc5280},
 	},
 	{
-		Code: diag.CodeCertProfile, Severity: diag.Error,
+		Code: CertProfile, Severity: Error, Clients: []Client{OutlookWindows, AppleMobile, OutlookMac},
 		Title: "Windows or Apple clients refuse the certificate",
 		Means: text(
 			"The certificate, or a CA certificate on its path, breaks a rule that the platforms of Exchange clients enforce although the chain itself verifies: today, an extended key usage extension that lists no purpose at all. The message names the certificate and the clients that refuse it.",
