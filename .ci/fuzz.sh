@@ -13,6 +13,7 @@ targets=(
 	"./internal/ad FuzzReadLDIF"
 	"./internal/ad FuzzStoreCertificate"
 	"./internal/ad FuzzGuardConn"
+	"./internal/lab FuzzLDAPRequest"
 	"./internal/diag FuzzMatchHost"
 	"./internal/remedy FuzzQuote"
 	"./internal/inventory FuzzParseSerialNumber"

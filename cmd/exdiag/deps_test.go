@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -20,14 +19,6 @@ var testOnly = []string{
 	"gopkg.in/yaml.v3",
 }
 
-// knownChainVia is the one dependency whose pull of test packages is
-// known and left to the lead's decision: the embedded lab's LDAP server
-// (gldap) imports testify/require for its own test helpers, and testify
-// brings testing, go-spew, difflib and yaml.v3. Until it is replaced, a
-// test package reached only through it skips this test (saying so);
-// reached any other way, it fails.
-const knownChainVia = "github.com/jimlambrt/gldap"
-
 // TestBinaryLinksNoTestPackages lists what `go build ./cmd/exdiag` links,
 // for Linux and for Windows, and fails for each test package in it with
 // the chain of imports that brings it.
@@ -37,24 +28,16 @@ func TestBinaryLinksNoTestPackages(t *testing.T) {
 		t.Skip("no go command on PATH")
 	}
 	const root = "github.com/exdiag/exdiag/cmd/exdiag"
-	var known []string
 	for _, goos := range []string{"linux", "windows"} {
 		graph := importGraph(t, goTool, goos)
-		for pkg := range graph {
-			if !isTestOnly(pkg) {
-				continue
-			}
-			if chain := importChain(graph, root, pkg, knownChainVia); chain != nil {
-				t.Errorf("the binary links the test package %s (GOOS=%s):\n  %s", pkg, goos, strings.Join(chain, " -> "))
-				continue
-			}
-			known = append(known, goos+": "+strings.Join(importChain(graph, root, pkg, ""), " -> "))
+		if _, ok := graph[root]; !ok {
+			t.Fatalf("go list -deps (GOOS=%s) does not list %s", goos, root)
 		}
-	}
-	if len(known) > 0 && !t.Failed() {
-		slices.Sort(known)
-		t.Skipf("KNOWN FAILURE, left to the lead: test packages reach the binary only through %s:\n  %s",
-			knownChainVia, strings.Join(known, "\n  "))
+		for pkg := range graph {
+			if isTestOnly(pkg) {
+				t.Errorf("the binary links the test package %s (GOOS=%s):\n  %s", pkg, goos, strings.Join(importChain(graph, root, pkg), " -> "))
+			}
+		}
 	}
 }
 
@@ -89,9 +72,9 @@ func importGraph(t *testing.T, goTool, goos string) map[string][]string {
 	return graph
 }
 
-// importChain is a shortest chain of imports from root to pkg that does
-// not pass through avoid, or nil when there is none.
-func importChain(graph map[string][]string, root, pkg, avoid string) []string {
+// importChain is a shortest chain of imports from root to pkg, or nil
+// when there is none.
+func importChain(graph map[string][]string, root, pkg string) []string {
 	prev := map[string]string{root: ""}
 	queue := []string{root}
 	for len(queue) > 0 {
@@ -105,7 +88,7 @@ func importChain(graph map[string][]string, root, pkg, avoid string) []string {
 			return chain
 		}
 		for _, q := range graph[p] {
-			if _, seen := prev[q]; !seen && q != avoid {
+			if _, seen := prev[q]; !seen {
 				prev[q] = p
 				queue = append(queue, q)
 			}

@@ -119,7 +119,9 @@ func TestReadEndlessPages(t *testing.T) {
 		page, _ := strconv.Atoi(string(cookie))
 		return writeDone(w, id, strconv.AppendInt(nil, int64(page+1), 10), "")
 	})
-	_, st, err := readWithinDC(t, d, 200*time.Millisecond)
+	// 500 ms per request leaves room for a slow machine (Wine) to answer
+	// each page within --timeout, so only the total deadline (5 s) ends it.
+	_, st, err := readWithinDC(t, d, 500*time.Millisecond)
 	wantError(t, err, "context deadline exceeded", "did not finish within 10 × --timeout")
 	if st.Pages >= 10_000 {
 		t.Errorf("%d pages: stopped by the page limit, not the deadline", st.Pages)

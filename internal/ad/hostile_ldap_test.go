@@ -17,7 +17,7 @@ import (
 )
 
 // rawDC is a domain controller that speaks just enough LDAP, BER by hand,
-// to misbehave in ways the lab's gldap server cannot: close a connection
+// to misbehave in ways the lab's LDAP server cannot: close a connection
 // in the middle of a search, trickle entries, send search result
 // references. It serves one Exchange server with one virtual directory.
 type rawDC struct {

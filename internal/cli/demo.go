@@ -39,9 +39,7 @@ against it, print the report, and stop. The lab's clock is fixed, so the
 report is the same on every run. Exit codes are those of check.
 
 Scenarios:
-` + scenarioList() + `  hostile    servers that misbehave in every way exdiag knows (silent, trickling, garbage,
-             resets, 1 MB chains, 5,000 SANs, MD5, RSA-1024, TLS 1.0, broken STARTTLS, dead DNS)
-`,
+` + scenarioList(hostileScenario),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			extra := []string{"--format", o.Format, "--color", o.Color, "--fail-on", o.FailOn}
@@ -105,14 +103,31 @@ func startLab(name string) (*lab.Lab, error) {
 	return l, nil
 }
 
-func scenarioList() string {
-	var b strings.Builder
+func scenarioList(extra ...[2]string) string {
+	rows := make([][2]string, 0, len(lab.Scenarios())+len(extra))
 	for _, n := range lab.Scenarios() {
 		s, _ := lab.Load(n)
-		fmt.Fprintf(&b, "  %-10s %s\n", n, s.Description)
+		rows = append(rows, [2]string{n, s.Description})
+	}
+	rows = append(rows, extra...)
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r[0]))
+	}
+	var b strings.Builder
+	indent := strings.Repeat(" ", 2+width+2)
+	for _, r := range rows {
+		lines := explainWrap(r[1], indent, 80)
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, r[0], strings.TrimPrefix(lines[0], indent))
+		for _, l := range lines[1:] {
+			b.WriteString(l + "\n")
+		}
 	}
 	return b.String()
 }
+
+// hostileScenario is demo's own scenario: no directory, only endpoints.
+var hostileScenario = [2]string{"hostile", "servers that misbehave in every way exdiag knows (silent, trickling, garbage, resets, 1 MB chains, 5,000 SANs, MD5, RSA-1024, TLS 1.0, broken STARTTLS, dead DNS)"}
 
 // NewCmdLab builds `exdiag lab`: keep the lab running and say how to point
 // exdiag (and ldapsearch) at it.

@@ -211,16 +211,15 @@ func TestLabDirectoryCatchesWrites(t *testing.T) {
 	mod := ldap.NewModifyRequest(dn, nil)
 	mod.Replace("serialNumber", []string{"Version 15.2 (Build 30000.0)"})
 	for op, err := range map[string]error{
-		"add":    conn.Add(add),
-		"modify": conn.Modify(mod),
-		"delete": conn.Del(ldap.NewDelRequest(dn, nil)),
+		"add":      conn.Add(add),
+		"modify":   conn.Modify(mod),
+		"delete":   conn.Del(ldap.NewDelRequest(dn, nil)),
+		"modifyDN": conn.ModifyDN(ldap.NewModifyDNRequest(dn, "CN=EX99", true, "")),
 	} {
 		if err == nil {
 			t.Errorf("%s succeeded on the read-only lab directory", op)
 		}
 	}
-	// gldap cannot route ModifyDN: it drops the connection, so it goes last.
-	_ = conn.ModifyDN(ldap.NewModifyDNRequest(dn, "CN=EX99", true, ""))
 	conn.Close()
 	err = l.Close()
 	for _, want := range []string{"the directory received writes", "add CN=evil", "modify CN=EX01", "delete CN=EX01", "modifyDN"} {

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -14,7 +15,65 @@ const (
 	ruleBitOr  = "1.2.840.113556.1.4.804"
 )
 
-// ldapMatch evaluates a filter compiled by ldap.CompileFilter against an
+// checkFilter checks the structure of a search's Filter (RFC 4511
+// 4.5.1.7), so that ldapMatch finds what it reads. checkBER has bounded
+// its depth.
+func checkFilter(f *ber.Packet) error {
+	bad := fmt.Errorf("%w: bad search filter", errMalformed)
+	constructed := f.TagType == ber.TypeConstructed
+	if f.ClassType != ber.ClassContext {
+		return bad
+	}
+	switch f.Tag {
+	case ldap.FilterAnd, ldap.FilterOr, ldap.FilterNot:
+		if !constructed || f.Tag == ldap.FilterNot && len(f.Children) != 1 {
+			return bad
+		}
+		for _, c := range f.Children {
+			if err := checkFilter(c); err != nil {
+				return err
+			}
+		}
+	case ldap.FilterEqualityMatch, ldap.FilterGreaterOrEqual, ldap.FilterLessOrEqual, ldap.FilterApproxMatch:
+		if !constructed || len(f.Children) != 2 || !isOctets(f.Children[0]) || !isOctets(f.Children[1]) {
+			return bad
+		}
+	case ldap.FilterSubstrings:
+		if !constructed || len(f.Children) != 2 || !isOctets(f.Children[0]) ||
+			!isUniversal(f.Children[1], ber.TypeConstructed, ber.TagSequence) || len(f.Children[1].Children) == 0 {
+			return bad
+		}
+		for _, c := range f.Children[1].Children {
+			if c.ClassType != ber.ClassContext || c.TagType != ber.TypePrimitive || c.Tag > ldap.FilterSubstringsFinal {
+				return bad
+			}
+		}
+	case ldap.FilterPresent:
+		if constructed {
+			return bad
+		}
+	case ldap.FilterExtensibleMatch:
+		if !constructed {
+			return bad
+		}
+		for _, c := range f.Children {
+			if c.ClassType != ber.ClassContext || c.TagType != ber.TypePrimitive ||
+				c.Tag < ldap.MatchingRuleAssertionMatchingRule || c.Tag > ldap.MatchingRuleAssertionDNAttributes {
+				return bad
+			}
+		}
+	default:
+		return bad
+	}
+	return nil
+}
+
+func isOctets(p *ber.Packet) bool {
+	_, ok := octets(p)
+	return ok
+}
+
+// ldapMatch evaluates a filter that checkFilter passed against an
 // entry. Attribute names and values compare case-insensitively, as they do
 // in AD for the attributes exdiag reads (objectClass, keywords, names).
 func ldapMatch(f *ber.Packet, e *LDAPEntry) bool {
@@ -146,14 +205,8 @@ func anyValue(vs []string, ok func(string) bool) bool {
 	return false
 }
 
-// packetString reads a primitive filter component, which CompileFilter
-// stores both as Value and as Data.
-func packetString(p *ber.Packet) string {
-	if s, ok := p.Value.(string); ok {
-		return s
-	}
-	return p.Data.String()
-}
+// packetString reads a primitive filter component.
+func packetString(p *ber.Packet) string { return p.Data.String() }
 
 // inScope reports whether dn lies in the search scope of base.
 func inScope(dn, base *ldap.DN, scope int64) bool {

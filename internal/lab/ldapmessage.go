@@ -2,74 +2,217 @@ package lab
 
 import (
 	"bufio"
-	"bytes"
+	"errors"
+	"fmt"
 	"io"
 
 	ber "github.com/go-asn1-ber/asn1-ber"
-	"github.com/go-ldap/ldap/v3"
 )
 
-// The few LDAP messages the sicily front reads and writes itself
-// (RFC 4511 section 4), in BER.
+// The lab DC reads each request whole, but only after checking its BER
+// framing itself: asn1-ber's own limit (ber.MaxPacketLengthBytes) is
+// process-wide, and internal/ad raises it for what DCs send.
+const (
+	// maxRequestBytes bounds one LDAP request. The lab's clients send
+	// binds, searches and the writes it refuses, all a few hundred bytes
+	// (an NTLM AUTHENTICATE_MESSAGE is the largest); AD's own bound is
+	// MaxReceiveBuffer, 10 MB.
+	maxRequestBytes = 256 << 10
+	// maxRequestDepth bounds the nesting of a request's BER elements. A
+	// search for (&(|(a=b)(c=d))) nests six deep. asn1-ber copies each
+	// element's bytes into its parent, so the memory a request costs grows
+	// with its depth.
+	maxRequestDepth = 32
+)
 
-// readMessage reads one LDAP message and returns its bytes as sent.
-func readMessage(r *bufio.Reader) ([]byte, *ber.Packet, error) {
-	var raw bytes.Buffer
-	p, err := ber.ReadPacket(io.TeeReader(r, &raw))
-	return raw.Bytes(), p, err
-}
+// errMalformed is a request whose BER or LDAP structure is wrong; the
+// connection ends with a notice of disconnection (RFC 4511 4.1.1).
+var errMalformed = errors.New("malformed LDAP request")
 
-// messageOp returns a message's id and protocol operation (nil when the
-// message is not one).
-func messageOp(p *ber.Packet) (int64, *ber.Packet) {
-	if len(p.Children) < 2 || p.Children[1].ClassType != ber.ClassApplication {
-		return 0, nil
+// errTooLarge is a request over maxRequestBytes: it is not read.
+var errTooLarge = fmt.Errorf("LDAP request over %d bytes", maxRequestBytes)
+
+// readRequest reads one LDAPMessage (a SEQUENCE, definite length, as RFC
+// 4511 5.1 requires) and decodes it after checking its framing.
+func readRequest(r *bufio.Reader) (*ber.Packet, error) {
+	tag, err := r.ReadByte()
+	if err != nil {
+		return nil, err // io.EOF between messages ends the connection cleanly
 	}
-	id, _ := p.Children[0].Value.(int64)
-	return id, p.Children[1]
-}
-
-// authChoice is a BindRequest's authentication choice tag, or -1.
-func authChoice(op *ber.Packet) int {
-	if len(op.Children) < 3 || op.Children[2].ClassType != ber.ClassContext {
-		return -1
+	if tag != 0x30 {
+		return nil, fmt.Errorf("%w: tag 0x%02x is not a SEQUENCE", errMalformed, tag)
 	}
-	return int(op.Children[2].Tag)
-}
-
-func isStartTLS(op *ber.Packet) bool {
-	return len(op.Children) > 0 && op.Children[0].Data.String() == "1.3.6.1.4.1.1466.20037"
-}
-
-func resultCode(op *ber.Packet) int64 {
-	if op == nil || len(op.Children) == 0 {
-		return -1
+	first, err := r.ReadByte()
+	if err != nil {
+		return nil, io.ErrUnexpectedEOF
 	}
-	code, ok := op.Children[0].Value.(int64)
-	if !ok {
-		return -1
+	hdr := []byte{tag, first}
+	n := int64(first)
+	if first >= 0x80 {
+		k := int(first & 0x7f)
+		if k == 0 || k > 8 {
+			return nil, fmt.Errorf("%w: length form 0x%02x", errMalformed, first)
+		}
+		n = 0
+		for range k {
+			b, err := r.ReadByte()
+			if err != nil {
+				return nil, io.ErrUnexpectedEOF
+			}
+			hdr = append(hdr, b)
+			if n <= maxRequestBytes { // past it, the length stays too large
+				n = n<<8 | int64(b)
+			}
+		}
 	}
-	return code
+	if n > maxRequestBytes {
+		return nil, errTooLarge
+	}
+	buf := make([]byte, len(hdr)+int(n))
+	copy(buf, hdr)
+	if _, err := io.ReadFull(r, buf[len(hdr):]); err != nil {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return decodeBER(buf)
 }
 
-func bindResponse(id, code int64, matchedDN, diagnostic string) []byte {
-	env := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "LDAP Response")
-	env.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, id, "MessageID"))
-	resp := ber.Encode(ber.ClassApplication, ber.TypeConstructed, ldap.ApplicationBindResponse, nil, "Bind Response")
-	resp.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagEnumerated, code, "resultCode"))
-	resp.AppendChild(ber.NewString(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, matchedDN, "matchedDN"))
-	resp.AppendChild(ber.NewString(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, diagnostic, "diagnosticMessage"))
-	env.AppendChild(resp)
-	return env.Bytes()
+// decodeBER decodes one complete BER element once checkBER has bounded
+// its depth and matched every length to its content.
+func decodeBER(b []byte) (*ber.Packet, error) {
+	if err := checkBER(b, 0, true); err != nil {
+		return nil, err
+	}
+	p, err := ber.DecodePacketErr(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errMalformed, err)
+	}
+	return p, nil
 }
 
-func simpleBind(id int64, name, password string) []byte {
-	env := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "LDAP Request")
-	env.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, id, "MessageID"))
-	req := ber.Encode(ber.ClassApplication, ber.TypeConstructed, ldap.ApplicationBindRequest, nil, "Bind Request")
-	req.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, 3, "Version"))
-	req.AppendChild(ber.NewString(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, name, "User Name"))
-	req.AppendChild(ber.NewString(ber.ClassContext, ber.TypePrimitive, 0, password, "Password"))
-	env.AppendChild(req)
-	return env.Bytes()
+// checkBER walks the elements in b without recursion deeper than
+// maxRequestDepth. one: b must hold exactly one element.
+func checkBER(b []byte, depth int, one bool) error {
+	if depth > maxRequestDepth {
+		return fmt.Errorf("%w: nested deeper than %d", errMalformed, maxRequestDepth)
+	}
+	if one && len(b) == 0 {
+		return fmt.Errorf("%w: an empty element", errMalformed)
+	}
+	for count := 0; len(b) > 0; count++ {
+		if one && count > 0 {
+			return fmt.Errorf("%w: bytes after the message", errMalformed)
+		}
+		if b[0]&0x1f == 0x1f {
+			return fmt.Errorf("%w: multi-byte tag", errMalformed) // LDAP has no tag above 30
+		}
+		n, h, err := berLength(b[1:])
+		if err != nil {
+			return err
+		}
+		content := b[1+h:]
+		if n > len(content) {
+			return fmt.Errorf("%w: an element overruns its container", errMalformed)
+		}
+		if b[0]&0x20 != 0 {
+			if err := checkBER(content[:n], depth+1, false); err != nil {
+				return err
+			}
+		}
+		b = content[n:]
+	}
+	return nil
 }
+
+// berLength decodes a definite length: the length and the bytes it took.
+func berLength(b []byte) (int, int, error) {
+	if len(b) == 0 {
+		return 0, 0, fmt.Errorf("%w: missing length", errMalformed)
+	}
+	if b[0] < 0x80 {
+		return int(b[0]), 1, nil
+	}
+	k := int(b[0] & 0x7f)
+	if k == 0 || k > 4 || len(b) < 1+k {
+		return 0, 0, fmt.Errorf("%w: length form 0x%02x", errMalformed, b[0])
+	}
+	var n int64
+	for _, c := range b[1 : 1+k] {
+		n = n<<8 | int64(c)
+	}
+	if n > maxRequestBytes {
+		return 0, 0, fmt.Errorf("%w: an element overruns its container", errMalformed)
+	}
+	return int(n), 1 + k, nil
+}
+
+// Encoding of the server's messages (RFC 4511 4.1.1, 4.1.9).
+
+// envelope wraps a protocol operation (and response controls) into an
+// LDAPMessage.
+func envelope(id int64, op *ber.Packet, controls ...*ber.Packet) []byte {
+	msg := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "LDAPMessage")
+	msg.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, id, "messageID"))
+	msg.AppendChild(op)
+	if len(controls) > 0 {
+		seq := ber.Encode(ber.ClassContext, ber.TypeConstructed, 0, nil, "controls")
+		for _, c := range controls {
+			seq.AppendChild(c)
+		}
+		msg.AppendChild(seq)
+	}
+	return msg.Bytes()
+}
+
+// ldapResult is an LDAPResult under the response's application tag.
+func ldapResult(app ber.Tag, code int, matchedDN, diagnostic string) *ber.Packet {
+	op := ber.Encode(ber.ClassApplication, ber.TypeConstructed, app, nil, "response")
+	op.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagEnumerated, int64(code), "resultCode"))
+	op.AppendChild(octetString(matchedDN))
+	op.AppendChild(octetString(diagnostic))
+	return op
+}
+
+// extendedResult is an ExtendedResponse naming its operation.
+func extendedResult(code int, name, diagnostic string) *ber.Packet {
+	op := ldapResult(applicationExtendedResponse, code, "", diagnostic)
+	if name != "" {
+		op.AppendChild(ber.NewString(ber.ClassContext, ber.TypePrimitive, 10, name, "responseName"))
+	}
+	return op
+}
+
+// control is a Control as a response carries it: type and value.
+func control(oid string, value []byte) *ber.Packet {
+	c := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "Control")
+	c.AppendChild(octetString(oid))
+	c.AppendChild(ber.NewString(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, string(value), "controlValue"))
+	return c
+}
+
+func octetString(s string) *ber.Packet {
+	return ber.NewString(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, s, "")
+}
+
+// The LDAP protocol operations' application tags (RFC 4511 4.2–4.14).
+const (
+	applicationBindRequest     = 0
+	applicationBindResponse    = 1
+	applicationUnbindRequest   = 2
+	applicationSearchRequest   = 3
+	applicationSearchEntry     = 4
+	applicationSearchDone      = 5
+	applicationModifyRequest   = 6
+	applicationModifyResponse  = 7
+	applicationAddRequest      = 8
+	applicationAddResponse     = 9
+	applicationDelRequest      = 10
+	applicationDelResponse     = 11
+	applicationModDNRequest    = 12
+	applicationModDNResponse   = 13
+	applicationCompareRequest  = 14
+	applicationCompareResponse = 15
+	applicationAbandonRequest  = 16
+
+	applicationExtendedRequest  = 23
+	applicationExtendedResponse = 24
+)

@@ -2,8 +2,8 @@ package lab
 
 import (
 	"crypto/tls"
-	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 
@@ -53,7 +53,7 @@ type LDAPSpec struct {
 	// AllowAnonymous lets unbound connections search; the RootDSE is
 	// always readable, as in AD.
 	AllowAnonymous bool
-	// RequireTLSForBind answers simple binds without TLS with
+	// RequireTLSForBind answers simple and NTLM binds without TLS with
 	// strongAuthRequired, as AD and Samba do when LDAP signing is required.
 	RequireTLSForBind bool
 	// TLS enables StartTLS and the LDAPS listener.
@@ -66,7 +66,8 @@ type LDAPSpec struct {
 	RepeatCookie bool
 	// NTLM answers Microsoft's NTLM bind (sicily, what --auth ntlm sends)
 	// on both listeners, checking NTLMv2 responses against Users'
-	// passwords; see ldapsicily.go.
+	// passwords; see ldapbind.go. Without it the sicily choices are
+	// answered authMethodNotSupported.
 	NTLM bool
 	// EchoPassword quotes the password of a refused simple bind in the
 	// diagnostic message, as some LDAP proxies and appliances do: exdiag
@@ -74,23 +75,28 @@ type LDAPSpec struct {
 	EchoPassword bool
 }
 
-// LDAPServer is a running lab domain controller. It refuses and records
-// every write: the reader under test must never send one.
+// LDAPServer is a running lab domain controller: an LDAP server of the
+// lab's own (ldaplistener.go and the files beside it) that answers what
+// exdiag, go-ldap and Windows' LDAP client send a DC, and nothing more. It
+// refuses and records every write: the reader under test must never send
+// one.
 type LDAPServer struct {
 	spec    LDAPSpec
 	entries []ldapEntry
 	rootDSE LDAPEntry
-	plain   *ldapListener
-	secure  *ldapListener
-	// sicily are the NTLM fronts of plain and secure (spec.NTLM).
-	sicily [2]*sicilyFront
+	ntlm    *ntlmServer // spec.NTLM
+	plain   net.Listener
+	secure  net.Listener // LDAPS: TLS starts on each accepted connection
 
 	mu         sync.Mutex
 	searches   int
 	binds      []string
 	violations []string
-	// pagedHits holds the matches of each connection's paged search.
-	pagedHits map[string][]*LDAPEntry
+	// conns are the connections being served; closed stops new ones, so
+	// that wg.Add never runs while Close waits.
+	conns  map[*ldapConn]bool
+	closed bool
+	wg     sync.WaitGroup
 }
 
 type ldapEntry struct {
@@ -100,36 +106,15 @@ type ldapEntry struct {
 
 // StartLDAP starts the listeners and returns once they accept connections.
 func StartLDAP(spec LDAPSpec) (*LDAPServer, error) {
-	if spec.MaxPageSize <= 0 {
-		spec.MaxPageSize = 1000
-	}
-	if spec.DefaultNC == "" {
-		spec.DefaultNC = strings.TrimPrefix(spec.ConfigNC, "CN=Configuration,")
-	}
-	s := &LDAPServer{spec: spec, rootDSE: rootDSE(spec)}
-	for _, e := range spec.Entries {
-		dn, err := ldap.ParseDN(e.DN)
-		if err != nil {
-			return nil, fmt.Errorf("lab ldap: entry %q: %w", e.DN, err)
-		}
-		s.entries = append(s.entries, ldapEntry{e, dn})
-	}
-	addr, ldapsAddr := spec.Addr, spec.LDAPSAddr
-	if spec.NTLM { // gldap listens behind the fronts, which take the addresses
-		addr, ldapsAddr = "", ""
-	}
-	var err error
-	if s.plain, err = s.listen(addr, nil); err != nil {
+	s, err := newLDAPServer(spec)
+	if err != nil {
 		return nil, err
 	}
-	if spec.TLS != nil {
-		if s.secure, err = s.listen(ldapsAddr, spec.TLS); err != nil {
-			s.Close()
-			return nil, err
-		}
+	if s.plain, err = s.listen(s.spec.Addr, false); err != nil {
+		return nil, err
 	}
-	if spec.NTLM {
-		if err := s.startSicily(); err != nil {
+	if s.spec.TLS != nil {
+		if s.secure, err = s.listen(s.spec.LDAPSAddr, true); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -137,23 +122,37 @@ func StartLDAP(spec LDAPSpec) (*LDAPServer, error) {
 	return s, nil
 }
 
-// Addr is the plain LDAP (and StartTLS) address, host:port.
-func (s *LDAPServer) Addr() string {
-	if s.sicily[0] != nil {
-		return s.sicily[0].addr()
+// newLDAPServer makes the server's directory, before it listens.
+func newLDAPServer(spec LDAPSpec) (*LDAPServer, error) {
+	if spec.MaxPageSize <= 0 {
+		spec.MaxPageSize = 1000
 	}
-	return s.plain.addr
+	if spec.DefaultNC == "" {
+		spec.DefaultNC = strings.TrimPrefix(spec.ConfigNC, "CN=Configuration,")
+	}
+	s := &LDAPServer{spec: spec, rootDSE: rootDSE(spec), conns: map[*ldapConn]bool{}}
+	for _, e := range spec.Entries {
+		dn, err := ldap.ParseDN(e.DN)
+		if err != nil {
+			return nil, fmt.Errorf("lab ldap: entry %q: %w", e.DN, err)
+		}
+		s.entries = append(s.entries, ldapEntry{e, dn})
+	}
+	if spec.NTLM {
+		s.ntlm = ntlmFor(spec)
+	}
+	return s, nil
 }
+
+// Addr is the plain LDAP (and StartTLS) address, host:port.
+func (s *LDAPServer) Addr() string { return s.plain.Addr().String() }
 
 // LDAPSAddr is the LDAPS address, or "" without TLS.
 func (s *LDAPServer) LDAPSAddr() string {
-	switch {
-	case s.sicily[1] != nil:
-		return s.sicily[1].addr()
-	case s.secure == nil:
+	if s.secure == nil {
 		return ""
 	}
-	return s.secure.addr
+	return s.secure.Addr().String()
 }
 
 // Searches counts search requests (each page is one).
@@ -163,7 +162,7 @@ func (s *LDAPServer) Searches() int {
 	return s.searches
 }
 
-// Binds lists the names of successful simple binds, in order.
+// Binds lists the names of successful binds, simple or NTLM, in order.
 func (s *LDAPServer) Binds() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -184,21 +183,16 @@ func (s *LDAPServer) violation(format string, args ...any) {
 	s.violations = append(s.violations, fmt.Sprintf(format, args...))
 }
 
-// Close stops the listeners. Connections that clients keep open are given
-// a few seconds, then left to the read timeout.
-func (s *LDAPServer) Close() error {
-	var errs []error
-	for _, f := range s.sicily {
-		if f != nil {
-			errs = append(errs, f.close())
-		}
-	}
-	for _, l := range []*ldapListener{s.plain, s.secure} {
-		if l != nil {
-			errs = append(errs, l.stop())
-		}
-	}
-	return errors.Join(errs...)
+func (s *LDAPServer) countSearch() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.searches++
+}
+
+func (s *LDAPServer) bound(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.binds = append(s.binds, name)
 }
 
 func rootDSE(spec LDAPSpec) LDAPEntry {
@@ -220,33 +214,4 @@ func rootDSE(spec LDAPSpec) LDAPEntry {
 		{"supportedExtension", ext},
 		{"supportedSASLMechanisms", []string{"GSSAPI", "GSS-SPNEGO", "EXTERNAL", "DIGEST-MD5"}},
 	}}
-}
-
-// ntlmFor makes the NTLM server of a lab DC: its names from the DC's host
-// name and the DOMAIN\user names of its users, the passwords from Users.
-func ntlmFor(spec LDAPSpec) *ntlmServer {
-	host, dnsDomain, _ := strings.Cut(spec.DNSHostName, ".")
-	domain := ""
-	for name := range spec.Users {
-		if d, _, ok := strings.Cut(name, `\`); ok {
-			domain = strings.ToUpper(d)
-			break
-		}
-	}
-	return &ntlmServer{Domain: domain, DNSDomain: dnsDomain, Computer: strings.ToUpper(host), DNSComputer: spec.DNSHostName,
-		Password: func(d, user string) (string, string, bool) {
-			want := d + `\` + user
-			switch {
-			case d == "" && strings.Contains(user, "@"):
-				want = user // a UPN
-			case d == "":
-				want = domain + `\` + user // the DC's own domain
-			}
-			for name, pw := range spec.Users {
-				if strings.EqualFold(name, want) {
-					return name, pw, true
-				}
-			}
-			return "", "", false
-		}}
 }

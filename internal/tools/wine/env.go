@@ -8,8 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/exdiag/exdiag/internal/lab/samba"
+	"github.com/exdiag/exdiag/internal/report/reporttest"
 )
 
 // Env is a Wine prefix that runs Go's Windows binaries, and the overlay
@@ -93,13 +97,19 @@ func (e *Env) boot(ctx context.Context) error {
 	return e.Wait(ctx)
 }
 
+// linuxOnly are the variables that turn a Linux-only tier's skip into a
+// failure, each named by its own package.
+var linuxOnly = []string{"CI", samba.RequireVar, reporttest.RequireChromiumEnv}
+
 // Command runs a Windows program (a path, or a name Wine knows such as
-// wineboot) with args under Wine, quietly. CI is left out of the
-// environment: it asks the Linux-only tiers to fail rather than skip.
+// wineboot) with args under Wine, quietly. The linuxOnly variables are
+// left out of the environment: they ask the Linux-only tiers to fail
+// rather than skip, and a Windows binary can never run those.
 func (e *Env) Command(ctx context.Context, exe string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, e.Loader, append([]string{exe}, args...)...)
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CI=") && !strings.HasPrefix(kv, "WINEDEBUG=") && !strings.HasPrefix(kv, "WINEPREFIX=") {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(linuxOnly, name) && name != "WINEDEBUG" && name != "WINEPREFIX" {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}

@@ -125,7 +125,15 @@ func goCmd(ctx context.Context, goos string, args ...string) error {
 // change from run to run.
 var labPort = regexp.MustCompile(`(127\.0\.0\.\d+):\d+`)
 
-func maskPorts(s string) string { return labPort.ReplaceAllString(s, "$1:PORT") }
+// runTime matches when a check ran, which the reports print ("run …",
+// "generatedAt") and which differs between two runs of the same check.
+var runTime = regexp.MustCompile(`(run |"generatedAt": ?")\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)`)
+
+// maskPorts masks what changes from run to run of the same check: the
+// lab's ports and the time the check ran.
+func maskPorts(s string) string {
+	return runTime.ReplaceAllString(labPort.ReplaceAllString(s, "$1:PORT"), "${1}TIME")
+}
 
 // windows runs exdiag.exe under Wine.
 func windows(t *testing.T, stdin string, args ...string) Result {
