@@ -84,11 +84,11 @@ func (j *judge) outsideStep(eo probe.EndpointObservation) string {
 	servers := strings.Join(j.in.Obs.Outside.DNSServers, ", ")
 	switch host := eo.Target.Host; {
 	case host == domain:
-		return fmt.Sprintf("Outlook outside the domain (not domain-joined, or away from the network) first tries %s for @%s addresses, and %s resolves at %s", eo.Endpoint.URL, domain, host, servers)
+		return fmt.Sprintf("Outlook outside the domain (not domain-joined, or away from the network) first tries %s for @%s addresses, and the outside DNS (%s) resolves %s", eo.Endpoint.URL, domain, servers, host)
 	case host == "autodiscover."+domain:
-		return fmt.Sprintf("Outlook outside the domain tries %s for @%s addresses, and %s resolves at %s", eo.Endpoint.URL, domain, host, servers)
+		return fmt.Sprintf("Outlook outside the domain tries %s for @%s addresses, and the outside DNS (%s) resolves %s", eo.Endpoint.URL, domain, servers, host)
 	}
-	return fmt.Sprintf("Outlook outside the domain follows the SRV record _autodiscover._tcp.%s (at %s) to %s", domain, servers, eo.Endpoint.URL)
+	return fmt.Sprintf("Outlook outside the domain follows the SRV record _autodiscover._tcp.%s (in the outside DNS, %s) to %s", domain, servers, eo.Endpoint.URL)
 }
 
 // webSiteNote explains the usual owner of the bare domain's address.
