@@ -24,17 +24,24 @@ type Filter struct {
 // subtree (and of Autodiscover SCPs elsewhere in the configuration) into an
 // inventory. LDAP and LDIF readers share it, so both give the same answer.
 func FromEntries(entries []Entry, origin inventory.Origin, f Filter) (*inventory.Org, error) {
+	// Each pass parses the DNs again into one reused path: keeping every
+	// parsed path would hold 40,000 of them (18 MB at 5,000 servers).
+	var p dnPath
 	objs := make([]object, len(entries))
 	for i := range entries {
 		o := &objs[i]
 		o.e = &entries[i]
-		if p, ok := parseDN(o.e.DN); ok {
-			o.path, o.key = p, p.key()
+		var ok bool
+		if p, ok = parseDNInto(p, o.e.DN); ok {
+			o.parsed, o.key = true, p.key()
 		} else {
 			o.key = "\xff" + strings.ToLower(o.e.DN)
 		}
 	}
 	slices.SortStableFunc(objs, func(a, b object) int { return strings.Compare(a.key, b.key) })
+	for i := range objs {
+		objs[i].key = ""
+	}
 
 	c := &converter{
 		origin:  origin,
@@ -46,7 +53,7 @@ func FromEntries(entries []Entry, origin inventory.Origin, f Filter) (*inventory
 		return nil, err
 	}
 	for _, o := range objs {
-		if o.path == nil {
+		if !o.parsed {
 			msg := fmt.Sprintf("entry with an unparsable DN %q was skipped", truncate(o.e.DN, 200))
 			if o.e.DN == "" && len(o.e.Skipped) > 0 && o.e.Skipped[0].Attr == "dn" {
 				msg = fmt.Sprintf("entry with a DN of %d bytes was skipped (limit %d KB)", o.e.Skipped[0].Bytes, maxValueBytes>>10)
@@ -54,23 +61,27 @@ func FromEntries(entries []Entry, origin inventory.Origin, f Filter) (*inventory
 			c.note(catalog.DirectoryValueUnsafe, msg, inventory.Source{})
 			continue
 		}
-		c.server(*o.e, o.path)
+		if o.e.IsA("msExchExchangeServer") {
+			p, _ = parseDNInto(p, o.e.DN)
+			c.server(*o.e, p)
+		}
 	}
 	for _, o := range objs {
-		if o.path != nil {
-			c.entry(*o.e, o.path)
+		if o.parsed {
+			p, _ = parseDNInto(p, o.e.DN)
+			c.entry(*o.e, p)
 		}
 	}
 	c.checkReadable()
 	return c.finish(f)
 }
 
-// object is an entry with its parsed DN (nil when it does not parse) and
-// its place in DN order.
+// object is an entry, whether its DN parses, and its place in DN order
+// (the key, until sorted).
 type object struct {
-	e    *Entry
-	path dnPath
-	key  string
+	e      *Entry
+	parsed bool
+	key    string
 }
 
 type converter struct {
@@ -78,7 +89,15 @@ type converter struct {
 	org     *inventory.Org
 	servers map[string]*inventory.Server // by lower-cased name
 	vdirs   map[string]int               // virtual directories seen, by lower-cased server name
+	// endpoints are kept in fixed chunks until finish copies those the
+	// filter keeps into one slice of the exact size: a slice grown by
+	// appending holds up to twice its length (20 MB instead of 12 at
+	// 5,000 servers, 65,000 endpoints).
+	endpoints [][]inventory.Endpoint
 }
+
+// endpointChunk is the number of endpoints of one chunk (184 KB).
+const endpointChunk = 1024
 
 func (c *converter) entry(e Entry, p dnPath) {
 	switch {
@@ -169,16 +188,27 @@ func (c *converter) note(code catalog.Code, msg string, src inventory.Source) {
 }
 
 func (c *converter) endpoint(url string, src inventory.Source, sites []string) {
-	src.Origin = c.origin
-	// A URL with a password in it is invalid for Exchange (url-invalid); the
-	// report must not carry the password.
-	c.org.Endpoints = append(grow(c.org.Endpoints), inventory.Endpoint{URL: safetext.MaskURLPassword(url), Source: src, SiteScope: sites})
+	c.endpointFor(url, src, inventory.PeerClients)
+	c.last().SiteScope = sites
 }
 
 // endpointFor records an endpoint that peer connects to.
 func (c *converter) endpointFor(url string, src inventory.Source, peer inventory.Peer) {
 	src.Origin = c.origin
-	c.org.Endpoints = append(c.org.Endpoints, inventory.Endpoint{URL: safetext.MaskURLPassword(url), Source: src, Peer: peer})
+	n := len(c.endpoints)
+	if n == 0 || len(c.endpoints[n-1]) == endpointChunk {
+		c.endpoints = append(c.endpoints, make([]inventory.Endpoint, 0, endpointChunk))
+		n++
+	}
+	// A URL with a password in it is invalid for Exchange (url-invalid); the
+	// report must not carry the password.
+	c.endpoints[n-1] = append(c.endpoints[n-1], inventory.Endpoint{URL: safetext.MaskURLPassword(url), Source: src, Peer: peer})
+}
+
+// last is the endpoint recorded last.
+func (c *converter) last() *inventory.Endpoint {
+	chunk := c.endpoints[len(c.endpoints)-1]
+	return &chunk[len(chunk)-1]
 }
 
 // serverName returns the server object's spelling of a name taken from a DN.
@@ -211,11 +241,30 @@ func (c *converter) finish(f Filter) (*inventory.Org, error) {
 	slices.SortFunc(org.Servers, func(a, b inventory.Server) int {
 		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
-	org.Endpoints = slices.DeleteFunc(org.Endpoints, func(e inventory.Endpoint) bool {
-		return !keep(e.Source.Server) ||
-			f.NoInternal && e.Source.Scope == inventory.ScopeInternal ||
-			f.NoExternal && e.Source.Scope == inventory.ScopeExternal
-	})
+	kept := func(e *inventory.Endpoint) bool {
+		return keep(e.Source.Server) &&
+			!(f.NoInternal && e.Source.Scope == inventory.ScopeInternal) &&
+			!(f.NoExternal && e.Source.Scope == inventory.ScopeExternal)
+	}
+	n := 0
+	for _, chunk := range c.endpoints {
+		for i := range chunk {
+			if kept(&chunk[i]) {
+				n++
+			}
+		}
+	}
+	if len(c.endpoints) > 0 {
+		org.Endpoints = make([]inventory.Endpoint, 0, n)
+	}
+	for k, chunk := range c.endpoints {
+		for i := range chunk {
+			if kept(&chunk[i]) {
+				org.Endpoints = append(org.Endpoints, chunk[i])
+			}
+		}
+		c.endpoints[k] = nil
+	}
 	slices.SortStableFunc(org.Endpoints, compareEndpoints)
 	org.Notes = slices.DeleteFunc(org.Notes, func(n inventory.Note) bool { return !keep(n.Source.Server) })
 	org.PopImap = slices.DeleteFunc(org.PopImap, func(p inventory.PopImapSettings) bool { return !keep(p.Server) })

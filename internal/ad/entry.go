@@ -6,6 +6,7 @@
 package ad
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/go-ldap/ldap/v3"
@@ -77,8 +78,12 @@ type dnPath []rdn
 
 // parseDN splits a DN into its components. Multi-valued RDNs keep their
 // first value; AD does not use them.
-func parseDN(s string) (dnPath, bool) {
-	if p, ok := parsePlainDN(s); ok {
+func parseDN(s string) (dnPath, bool) { return parseDNInto(nil, s) }
+
+// parseDNInto is parseDN reusing p's array when it is large enough; the
+// result shares it.
+func parseDNInto(p dnPath, s string) (dnPath, bool) {
+	if p, ok := parsePlainDN(p[:0], s); ok {
 		return p, true
 	}
 	return parseDNSlow(s)
@@ -168,18 +173,18 @@ func writeLower(b *strings.Builder, s string) {
 
 // parsePlainDN splits a DN without escapes, quotes or multi-valued RDNs
 // (almost every DN Exchange writes) without go-ldap's general parser,
-// which dominates discovery time in large organisations. It declines
-// anything else.
-func parsePlainDN(s string) (dnPath, bool) {
+// which dominates discovery time in large organisations, into p's array.
+// It declines anything else.
+func parsePlainDN(p dnPath, s string) (dnPath, bool) {
 	if s == "" || strings.ContainsAny(s, "\\\"+#;<>") {
-		return nil, false
+		return p, false
 	}
-	p := make(dnPath, 0, strings.Count(s, ",")+1)
+	p = slices.Grow(p[:0], strings.Count(s, ",")+1)
 	for part := range strings.SplitSeq(s, ",") {
 		t, v, ok := strings.Cut(part, "=")
 		t, v = strings.TrimSpace(t), strings.TrimSpace(v)
 		if !ok || t == "" || strings.Contains(v, "=") {
-			return nil, false
+			return p, false
 		}
 		p = append(p, rdn{t, v})
 	}

@@ -18,7 +18,7 @@ func TestParsePlainDNAgreesWithParseDN(t *testing.T) {
 		"CN=a=b,DC=c",      // '=' in a value: the slow path
 		"not a dn",
 	} {
-		fast, okFast := parsePlainDN(dn)
+		fast, okFast := parsePlainDN(nil, dn)
 		if !okFast {
 			continue
 		}
@@ -27,7 +27,7 @@ func TestParsePlainDNAgreesWithParseDN(t *testing.T) {
 			t.Errorf("parsePlainDN(%q) = %v, go-ldap gives %v (%v)", dn, fast, slow, okSlow)
 		}
 	}
-	if _, ok := parsePlainDN(`CN=a\,b,DC=c`); ok {
+	if _, ok := parsePlainDN(nil, `CN=a\,b,DC=c`); ok {
 		t.Error("parsePlainDN accepted an escaped DN")
 	}
 }

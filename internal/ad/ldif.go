@@ -47,13 +47,13 @@ type ldifReader struct {
 	lower   []byte
 	val     []byte
 	dec     []byte
-	strs    map[string]string // see intern
-	names   []string          // the record's attributes so far
-	vals    []pendingValue    // and their values
-	counts  []int             // scratch for finish
-	index   map[string]int    // positions in names by lower-case name, for large records
-	indexed bool              // index holds the current entry's attributes
-	size    int               // bytes kept for the current entry
+	strs    interner
+	names   []string       // the record's attributes so far
+	vals    []pendingValue // and their values
+	counts  []int          // scratch for finish
+	index   map[string]int // positions in names by lower-case name, for large records
+	indexed bool           // index holds the current entry's attributes
+	size    int            // bytes kept for the current entry
 }
 
 func newLDIFReader(r io.Reader, keep map[string]bool) *ldifReader {

@@ -93,7 +93,7 @@ func (l *ldifReader) add(cur *Entry, v []byte, size int64, kept bool) {
 	if l.keep != nil {
 		cost := len(v) + 16
 		if !kept || !bulky(string(l.name)) && l.size+cost > maxObjectBytes {
-			cur.Skipped = addSkipped(cur.Skipped, Skipped{Attr: l.intern(l.name), Bytes: size})
+			cur.Skipped = addSkipped(cur.Skipped, Skipped{Attr: l.strs.bytes(l.name), Bytes: size})
 			return
 		}
 		if !bulky(string(l.name)) {
@@ -102,13 +102,13 @@ func (l *ldifReader) add(cur *Entry, v []byte, size int64, kept bool) {
 	}
 	i := l.attrIndex()
 	if i < 0 {
-		l.names = append(l.names, l.intern(l.name))
+		l.names = append(l.names, l.strs.bytes(l.name))
 		i = len(l.names) - 1
 		if l.indexed {
 			l.index[string(l.lowerName())] = i
 		}
 	}
-	l.vals = append(l.vals, pendingValue{i, l.intern(v)})
+	l.vals = append(l.vals, pendingValue{i, l.strs.bytes(v)})
 }
 
 // pendingValue is a value of the record being read and its attribute's
@@ -145,26 +145,6 @@ func (l *ldifReader) finish(cur *Entry) {
 	}
 	cur.Attrs = attrs
 	l.names, l.vals = l.names[:0], l.vals[:0]
-}
-
-// intern returns b as a string, shared with earlier equal short strings:
-// an export repeats the same attribute names and the same short values
-// (objectClass, bindings, flags) in every object.
-func (l *ldifReader) intern(b []byte) string {
-	if len(b) > 64 {
-		return string(b)
-	}
-	if s, ok := l.strs[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(l.strs) < 8192 {
-		if l.strs == nil {
-			l.strs = map[string]string{}
-		}
-		l.strs[s] = s
-	}
-	return s
 }
 
 // attrIndex finds the attribute named l.name in the record,

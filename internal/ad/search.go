@@ -28,6 +28,7 @@ type searcher struct {
 	timeLimit int // seconds, sent to the server
 	stats     *Stats
 	kept      int64 // bytes kept, over all searches
+	strs      interner
 }
 
 func newSearcher(s *session, timeout time.Duration, stats *Stats) *searcher {
@@ -98,26 +99,51 @@ func (s *searcher) keep(e *ldap.Entry, asked []string) (Entry, error) {
 	}
 	out := Entry{DN: e.DN, Skipped: s.guard.take(e.DN)}
 	size := int64(len(e.DN) + 64)
+	// The entry's attributes and values take one allocation each, and
+	// names and short values are shared with earlier entries: go-ldap's
+	// are dropped with the page.
+	nattrs, nvalues := 0, 0
+	for _, a := range e.Attributes {
+		if askedFor(asked, a.Name) {
+			nattrs++
+			nvalues += len(a.Values)
+		}
+	}
+	if nattrs == 0 {
+		return s.count(out, size)
+	}
+	out.Attrs = make([]Attr, 0, nattrs)
+	values := make([]string, 0, nvalues)
 	for _, a := range e.Attributes {
 		if !askedFor(asked, a.Name) {
 			continue
 		}
-		kept := Attr{Name: a.Name}
+		name, first := s.strs.string(a.Name), len(values)
 		for _, v := range a.Values {
 			if int64(len(v)) > valueLimit(a.Name) {
-				out.Skipped = addSkipped(out.Skipped, Skipped{Attr: a.Name, Bytes: int64(len(v))})
+				out.Skipped = addSkipped(out.Skipped, Skipped{Attr: name, Bytes: int64(len(v))})
 				continue
 			}
-			kept.Values = append(kept.Values, v)
+			values = append(values, s.strs.string(v))
 			size += int64(len(v) + 16)
+		}
+		kept := Attr{Name: name}
+		if len(values) > first {
+			kept.Values = values[first:len(values):len(values)]
 		}
 		out.Attrs = append(out.Attrs, kept)
 		size += int64(len(a.Name) + 40)
 	}
+	return s.count(out, size)
+}
+
+// count adds an entry's size to what the searches kept, within
+// maxKeptBytes.
+func (s *searcher) count(e Entry, size int64) (Entry, error) {
 	if s.kept += size; s.kept > maxKeptBytes {
 		return Entry{}, errTooMuchData
 	}
-	return out, nil
+	return e, nil
 }
 
 // base reads one object without paging (the RootDSE).

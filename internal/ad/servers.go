@@ -18,11 +18,13 @@ var errNoOrg = errors.New("no Exchange organization (msExchOrganizationContainer
 // CN=Microsoft Exchange,CN=Services.
 func (c *converter) findOrg(objs []object) error {
 	var orgs []string
+	var p dnPath
 	for _, o := range objs {
-		p, e := o.path, o.e
-		if p == nil {
+		if !o.parsed {
 			continue
 		}
+		e := o.e
+		p, _ = parseDNInto(p, e.DN)
 		i := p.index("Microsoft Exchange")
 		if i < 1 || !p.at(i+1).is("Services") {
 			continue

@@ -71,7 +71,7 @@ func largeObservations(b *testing.B, n int) (*probe.Observations, *inventory.Org
 			u := fmt.Sprintf("https://%s/vdir%d", h, v)
 			t, _ := probe.ParseTarget(u)
 			obs.Endpoints = append(obs.Endpoints, probe.EndpointObservation{
-				Endpoint: inventory.Endpoint{URL: u, Source: inventory.Source{Origin: inventory.OriginLDAP, Server: name, Service: inventory.ServiceEWS, Object: fmt.Sprint("vdir", v)}},
+				Endpoint: &inventory.Endpoint{URL: u, Source: inventory.Source{Origin: inventory.OriginLDAP, Server: name, Service: inventory.ServiceEWS, Object: fmt.Sprint("vdir", v)}},
 				Target:   t, Handshake: key,
 			})
 		}

@@ -32,10 +32,16 @@ type Input struct {
 // Judge applies every rule and returns the report, findings merged (one per
 // code, host and address, listing every URL affected) and sorted.
 func Judge(in Input) *Report {
-	j := &judge{in: in, byKey: map[findingKey]int{}, seenURL: map[int]map[string]bool{}, seenSource: map[int]map[inventory.Source]bool{},
+	j := &judge{in: in, byKey: map[findingKey]int{}, seenURL: map[int]map[string]bool{}, seenSource: map[int]*inventory.SourceSet{},
 		infos: map[*x509.Certificate]CertInfo{}, chains: map[probe.HandshakeKey][]CertInfo{}}
 	rep := &Report{GeneratedAt: cmp.Or(in.GeneratedAt, in.Now).UTC(), AsOf: in.Now.UTC(), DNSServers: in.Obs.DNSServers}
-	rep.Endpoints = make([]Endpoint, 0, len(in.Obs.Endpoints))
+	n := len(in.Obs.Endpoints)
+	if in.Obs.Outside != nil {
+		n += len(in.Obs.Outside.Endpoints)
+	}
+	// Sized once: growing past 65,000 endpoints would copy them into an
+	// array twice as large.
+	rep.Endpoints = make([]Endpoint, 0, n)
 	if in.Org != nil {
 		rep.Org = in.Org.Name
 	}
@@ -98,7 +104,7 @@ type judge struct {
 	byKey    map[findingKey]int
 	// seenURL and seenSource make merging linear: finding index → members.
 	seenURL    map[int]map[string]bool
-	seenSource map[int]map[inventory.Source]bool
+	seenSource map[int]*inventory.SourceSet
 	// byServer indexes endpoints by owning server, host and port.
 	byServer map[serverKey][]int
 	infos    map[*x509.Certificate]CertInfo
@@ -114,9 +120,8 @@ type judge struct {
 	// Autodiscover view (rules_directory.go, rules_sites.go).
 	stored []StoredCertificate
 	sites  []SiteView
-	// ownerIndex indexes endpoints by lower-case owning server and by the
-	// DN of the object holding them (ownedBy, heldBy).
-	ownerIndex map[string][]int
+	// ownerIndex is built by the first ownedBy or heldBy.
+	ownerIndex *ownerIndex
 	// serverProbes indexes Obs.Servers by lower-case server (ownHandshake).
 	serverProbes map[string][]int
 }
@@ -139,24 +144,23 @@ func (j *judge) add(f Finding, detail string, eo probe.EndpointObservation) {
 		i = len(j.findings)
 		j.byKey[k] = i
 		j.findings = append(j.findings, f)
-		j.seenURL[i], j.seenSource[i] = map[string]bool{}, map[inventory.Source]bool{}
-		for _, s := range f.Sources {
-			j.seenSource[i][s] = true
+		j.seenURL[i], j.seenSource[i] = map[string]bool{}, &inventory.SourceSet{}
+		for k := range f.Sources {
+			j.seenSource[i].Add(&f.Sources[k])
 		}
 	}
-	j.member(i, eo.Endpoint.URL, eo.Endpoint.Source)
+	j.member(i, eo.Endpoint.URL, &eo.Endpoint.Source)
 }
 
 // member adds a URL and its source to finding i, once each.
-func (j *judge) member(i int, url string, src inventory.Source) {
+func (j *judge) member(i int, url string, src *inventory.Source) {
 	g := &j.findings[i]
 	if !j.seenURL[i][url] {
 		j.seenURL[i][url] = true
 		g.URLs = append(g.URLs, url)
 	}
-	if !j.seenSource[i][src] {
-		j.seenSource[i][src] = true
-		g.Sources = append(g.Sources, src)
+	if _, added := j.seenSource[i].Add(src); added {
+		g.Sources = append(g.Sources, *src)
 	}
 }
 
@@ -219,7 +223,7 @@ func (j *judge) sorted() []Finding {
 // endpoint judges one endpoint and returns its report line.
 func (j *judge) endpoint(eo probe.EndpointObservation) Endpoint {
 	t := eo.Target
-	ep := Endpoint{URL: eo.Endpoint.URL, Scheme: t.Scheme, Host: t.Host, Port: t.Port, Source: eo.Endpoint.Source}
+	ep := Endpoint{URL: eo.Endpoint.URL, Scheme: t.Scheme, Host: t.Host, Port: t.Port, Source: &eo.Endpoint.Source}
 	j.unsafeSource(eo)
 	if eo.ParseErr != nil {
 		ep.Error = eo.ParseErr.Error()

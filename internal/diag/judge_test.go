@@ -32,7 +32,7 @@ func newObs(t *testing.T) *obsBuilder {
 // url adds an endpoint; hs (may be nil) is the handshake it used.
 func (b *obsBuilder) url(raw string, hs *probe.Handshake) *obsBuilder {
 	tgt, err := probe.ParseTarget(raw)
-	eo := probe.EndpointObservation{Endpoint: inventory.Endpoint{URL: raw, Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}}, Target: tgt, ParseErr: err}
+	eo := probe.EndpointObservation{Endpoint: &inventory.Endpoint{URL: raw, Source: inventory.Source{Origin: inventory.OriginFlag, Service: inventory.ServiceURL}}, Target: tgt, ParseErr: err}
 	if err == nil && !tgt.IsIP() {
 		if _, ok := b.obs.DNS[tgt.Host]; !ok {
 			b.obs.DNS[tgt.Host] = &probe.DNSResult{Host: tgt.Host, Name: tgt.Host, Status: probe.DNSFound}

@@ -45,12 +45,13 @@ func (j *judge) notes() {
 func (j *judge) addOrg(f Finding) {
 	i := len(j.findings)
 	j.findings = append(j.findings, f)
-	j.seenURL[i], j.seenSource[i] = map[string]bool{}, map[inventory.Source]bool{}
-	for _, u := range f.URLs {
+	j.seenURL[i], j.seenSource[i] = map[string]bool{}, &inventory.SourceSet{}
+	g := &j.findings[i]
+	for _, u := range g.URLs {
 		j.seenURL[i][u] = true
 	}
-	for _, s := range f.Sources {
-		j.seenSource[i][s] = true
+	for k := range g.Sources {
+		j.seenSource[i].Add(&g.Sources[k])
 	}
 }
 
@@ -249,11 +250,11 @@ func (j *judge) serverCertificates() {
 // it stays linear.
 type memberSet struct {
 	urls map[string]bool
-	srcs map[inventory.Source]bool
+	srcs *inventory.SourceSet
 }
 
 func newMemberSet() memberSet {
-	return memberSet{urls: map[string]bool{}, srcs: map[inventory.Source]bool{}}
+	return memberSet{urls: map[string]bool{}, srcs: &inventory.SourceSet{}}
 }
 
 // laggingServer adds the URLs and sources of server so under f.Host to f.
@@ -263,9 +264,8 @@ func (j *judge) laggingServer(f *Finding, so probe.ServerObservation, m memberSe
 			m.urls[u] = true
 			f.URLs = append(f.URLs, u)
 		}
-		if s := eo.Endpoint.Source; !m.srcs[s] {
-			m.srcs[s] = true
-			f.Sources = append(f.Sources, s)
+		if _, added := m.srcs.Add(&eo.Endpoint.Source); added {
+			f.Sources = append(f.Sources, eo.Endpoint.Source)
 		}
 	}
 }

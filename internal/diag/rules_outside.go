@@ -22,7 +22,7 @@ import (
 func (j *judge) outsideEndpoint(eo probe.EndpointObservation) Endpoint {
 	obs := j.in.Obs.Outside
 	t := eo.Target
-	ep := Endpoint{URL: eo.Endpoint.URL, Scheme: t.Scheme, Host: t.Host, Port: t.Port, Source: eo.Endpoint.Source}
+	ep := Endpoint{URL: eo.Endpoint.URL, Scheme: t.Scheme, Host: t.Host, Port: t.Port, Source: &eo.Endpoint.Source}
 	if eo.ParseErr != nil {
 		ep.Error = eo.ParseErr.Error()
 		return ep

@@ -55,7 +55,10 @@ type Stats struct {
 
 // EndpointObservation ties one input endpoint to its observations.
 type EndpointObservation struct {
-	Endpoint inventory.Endpoint
+	// Endpoint is the input endpoint, shared with the caller's slice
+	// rather than copied: 65,000 endpoints of a large organisation are
+	// 12 MB.
+	Endpoint *inventory.Endpoint
 	Target   Target
 	// ParseErr is set when the URL could not be parsed; nothing else is.
 	ParseErr error

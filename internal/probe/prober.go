@@ -133,7 +133,8 @@ func New(cfg Config) *Prober {
 // Run observes every endpoint. It never fails as a whole: each problem is
 // recorded in the observation it concerns. Cancelling ctx cuts the probes short.
 //
-// servers adds per-server probes of shared names (PlanServerProbes).
+// servers adds per-server probes of shared names (PlanServerProbes). The
+// observations point into endpoints: the caller must not change them after.
 func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint, servers ...ServerProbe) *Observations {
 	obs := &Observations{
 		Endpoints:  make([]EndpointObservation, len(endpoints)),
@@ -143,7 +144,8 @@ func (p *Prober) Run(ctx context.Context, endpoints []inventory.Endpoint, server
 	}
 	// names to look up: URL hosts, plus --connect-to hosts given as names.
 	names := map[string]bool{}
-	for i, ep := range endpoints {
+	for i := range endpoints {
+		ep := &endpoints[i]
 		eo := &obs.Endpoints[i]
 		eo.Endpoint = ep
 		eo.Target, eo.ParseErr = ParseTarget(ep.URL)

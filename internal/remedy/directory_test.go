@@ -111,7 +111,7 @@ func TestConnectorCertificateFix(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rep := &diag.Report{GeneratedAt: now, Certificates: []diag.CertInfo{renewed},
-				Endpoints: []diag.Endpoint{{URL: tt.scheme + "://mail.contoso.com", Scheme: tt.scheme, Host: "mail.contoso.com", Source: inventory.Source{Server: "EX16"}, Leaf: renewed.Thumbprint, Chain: []diag.CertInfo{renewed}}},
+				Endpoints: []diag.Endpoint{{URL: tt.scheme + "://mail.contoso.com", Scheme: tt.scheme, Host: "mail.contoso.com", Source: &inventory.Source{Server: "EX16"}, Leaf: renewed.Thumbprint, Chain: []diag.CertInfo{renewed}}},
 				Findings:  []diag.Finding{{Code: catalog.ConnectorCertMismatch, Severity: diag.Error, Host: "mail.contoso.com", Sources: []inventory.Source{rcSrc}}}}
 			apply(rep, Input{Org: connOrg(tt.server)})
 			if diff := cmp.Diff(tt.want, commands(rep.Findings[0].Fix)); diff != "" {
@@ -146,7 +146,7 @@ func TestSiteScopeAndOutsideFixes(t *testing.T) {
 	outside := inventory.Source{Origin: inventory.OriginLDAP, Service: inventory.ServiceAutodiscoverOutside, Scope: inventory.ScopeExternal, Object: "contoso.com"}
 	covering := diag.CertInfo{CommonName: "mail.contoso.com", SANs: []string{"mail.contoso.com", "autodiscover.contoso.com"}, Thumbprint: mailThumb}
 	rep = &diag.Report{
-		Endpoints: []diag.Endpoint{{URL: "https://mail.contoso.com/owa", Host: "mail.contoso.com", Source: src("EX16", inventory.ServiceOWA, inventory.ScopeExternal, "owa"), Chain: []diag.CertInfo{covering}}},
+		Endpoints: []diag.Endpoint{{URL: "https://mail.contoso.com/owa", Host: "mail.contoso.com", Source: new(src("EX16", inventory.ServiceOWA, inventory.ScopeExternal, "owa")), Chain: []diag.CertInfo{covering}}},
 		Findings: []diag.Finding{
 			{Code: catalog.NameMismatch, Host: "contoso.com", Address: "203.0.113.80:443", Sources: []inventory.Source{outside}},
 			{Code: catalog.NameMismatch, Host: "autodiscover.contoso.com", Address: "203.0.113.81:443", Sources: []inventory.Source{outside}},

@@ -79,7 +79,7 @@ func (r *remedier) autodiscoverDNS(f *diag.Finding) []diag.Fix {
 	domain := strings.TrimPrefix(f.Host, "autodiscover.")
 	target := ""
 	for _, ep := range r.rep.Endpoints {
-		if ep.Source.Scope == inventory.ScopeExternal && ep.Host != "" && ep.Leaf != "" {
+		if ep.SourceValue().Scope == inventory.ScopeExternal && ep.Host != "" && ep.Leaf != "" {
 			target = ep.Host
 			break
 		}

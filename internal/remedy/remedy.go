@@ -225,10 +225,19 @@ func onlySMTP(f *diag.Finding) bool {
 // urlsOf returns the URLs of f held at src, via the report's endpoints.
 func (r *remedier) urlsOf(f *diag.Finding, src inventory.Source) []string {
 	if r.bySource == nil {
+		// Only the sources findings name: a large organisation has 65,000
+		// endpoints, few of them in findings.
 		r.bySource = map[inventory.Source][]string{}
-		for _, ep := range r.rep.Endpoints {
-			if !slices.Contains(r.bySource[ep.Source], ep.URL) {
-				r.bySource[ep.Source] = append(r.bySource[ep.Source], ep.URL)
+		for i := range r.rep.Findings {
+			for _, s := range r.rep.Findings[i].Sources {
+				r.bySource[s] = nil
+			}
+		}
+		for i := range r.rep.Endpoints {
+			ep := &r.rep.Endpoints[i]
+			src := ep.SourceValue()
+			if urls, ok := r.bySource[src]; ok && !slices.Contains(urls, ep.URL) {
+				r.bySource[src] = append(urls, ep.URL)
 			}
 		}
 	}

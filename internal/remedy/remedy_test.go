@@ -35,7 +35,7 @@ func reportWith(code diag.Code, host string, urls []string, srcs []inventory.Sou
 	rep := &diag.Report{Certificates: []diag.CertInfo{mailCert}}
 	f := diag.Finding{Code: code, Host: host, Address: "10.0.0.5:443", Thumbprint: mailThumb, URLs: urls, Sources: srcs}
 	for i, u := range urls {
-		rep.Endpoints = append(rep.Endpoints, diag.Endpoint{URL: u, Host: host, Source: srcs[i]})
+		rep.Endpoints = append(rep.Endpoints, diag.Endpoint{URL: u, Host: host, Source: &srcs[i]})
 	}
 	rep.Findings = []diag.Finding{f}
 	return rep
@@ -326,9 +326,10 @@ func TestPrincipalNameAndBinding(t *testing.T) {
 }
 
 func TestAutodiscoverRecord(t *testing.T) {
+	ews := src("EX02", inventory.ServiceEWS, inventory.ScopeExternal, "EWS (Default Web Site)")
 	rep := &diag.Report{
 		Certificates: []diag.CertInfo{mailCert},
-		Endpoints:    []diag.Endpoint{{URL: "https://mail.contoso.com/EWS/Exchange.asmx", Host: "mail.contoso.com", Leaf: mailThumb, Source: src("EX02", inventory.ServiceEWS, inventory.ScopeExternal, "EWS (Default Web Site)")}},
+		Endpoints:    []diag.Endpoint{{URL: "https://mail.contoso.com/EWS/Exchange.asmx", Host: "mail.contoso.com", Leaf: mailThumb, Source: &ews}},
 		Findings:     []diag.Finding{{Code: catalog.AutodiscoverDNS, Host: "autodiscover.contoso.com"}, {Code: catalog.AutodiscoverDNS, Host: "autodiscover.fabrikam.com"}},
 	}
 	apply(rep, Input{})

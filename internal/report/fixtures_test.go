@@ -59,7 +59,7 @@ func vdir(server, object string, svc inventory.Service, scope inventory.Scope, a
 }
 
 func ep(url, host, addr, tls string, leaf *diag.CertInfo, src inventory.Source) diag.Endpoint {
-	e := diag.Endpoint{URL: url, Scheme: "https", Host: host, Port: 443, Address: addr, Source: src, TLSVersion: tls}
+	e := diag.Endpoint{URL: url, Scheme: "https", Host: host, Port: 443, Address: addr, Source: &src, TLSVersion: tls}
 	if leaf != nil {
 		e.Leaf = leaf.Thumbprint
 		e.Chain = []diag.CertInfo{*leaf}

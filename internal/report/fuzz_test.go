@@ -21,7 +21,7 @@ func fuzzReport(host, msg, subject, url, cmd string) *diag.Report {
 		DNSServers:   []string{msg},
 		Certificates: []diag.CertInfo{cert},
 		Summary:      diag.Summary{URLs: 1, Hosts: 1, Handshakes: 1, Errors: 1},
-		Endpoints: []diag.Endpoint{{URL: url, Host: host, Address: host, Source: src, TLSVersion: msg,
+		Endpoints: []diag.Endpoint{{URL: url, Host: host, Address: host, Source: &src, TLSVersion: msg,
 			Leaf: subject, Chain: []diag.CertInfo{cert}, Error: msg}},
 		Findings: []diag.Finding{{Code: diag.Code(host), Severity: diag.Error, Host: host, Address: url,
 			URLs: []string{url, host}, Message: msg, Sources: []inventory.Source{src}, Thumbprint: subject,

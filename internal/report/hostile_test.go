@@ -33,7 +33,7 @@ func hostileReport() *diag.Report {
 		Certificates: []diag.CertInfo{cert},
 		Summary:      diag.Summary{URLs: 1, Hosts: 1, Handshakes: 1, Errors: 1},
 		Endpoints: []diag.Endpoint{{URL: url, Scheme: "https", Host: host, Port: 443, Address: "10.0.0.9:443|x",
-			Source: src, TLSVersion: "TLS 1.2\x1b", Leaf: cert.Thumbprint, Chain: []diag.CertInfo{cert}, Error: evil}},
+			Source: &src, TLSVersion: "TLS 1.2\x1b", Leaf: cert.Thumbprint, Chain: []diag.CertInfo{cert}, Error: evil}},
 		Findings: []diag.Finding{{
 			Code: diag.Code("name|mismatch\x1b"), Severity: diag.Error, Host: host, Address: "10.0.0.9:443\n",
 			URLs: []string{url, evil}, Message: evil, Sources: []inventory.Source{src}, Thumbprint: cert.Thumbprint,

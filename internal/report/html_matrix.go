@@ -71,7 +71,7 @@ func buildMatrix(rep *diag.Report, certs map[string]*diag.CertInfo, warnDays int
 		if ep.Host == "" || m.shared[ep.Host] || (ep.Leaf == "" && ep.Address == "") {
 			continue
 		}
-		col := cmp.Or(ep.Source.Server, hostOf(ep.Address), "(no address)")
+		col := cmp.Or(ep.SourceValue().Server, hostOf(ep.Address), "(no address)")
 		m.add(ep.Host, col, cellEntry{leaf: ep.Leaf, addr: ep.Address, services: []string{serviceOf(ep)}, err: ep.Error})
 	}
 	names, servers := map[string]bool{}, map[string]bool{}

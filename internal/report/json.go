@@ -149,7 +149,7 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, opts Options) error {
 	s.object("certificates", len(ix.certs), func(i int) (string, any) {
 		return ix.certs[i].SHA256, toJSONCert(ix.certs[i])
 	})
-	s.array("sources", len(ix.sources), func(i int) any { return toJSONSource(ix.sources[i], opts.Verbose) })
+	s.array("sources", ix.sources.Len(), func(i int) any { return toJSONSource(*ix.sources.At(i), opts.Verbose) })
 	s.array("endpoints", len(ix.endpoints), func(i int) any {
 		g := &ix.endpoints[i]
 		ep := &rep.Endpoints[g.first]
@@ -180,8 +180,9 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, opts Options) error {
 			Host: f.Host, Address: f.Address, Message: f.Message, Certificate: ix.key(f.Thumbprint),
 			Sources: make([]int, 0, len(f.Sources)), Servers: make([]int, 0, len(f.Servers)), Fix: make([]jsonFix, len(f.Fix)),
 		}
-		for _, src := range f.Sources {
-			jf.Sources = append(jf.Sources, ix.sourceIndex[src])
+		for k := range f.Sources {
+			n, _ := ix.sources.Add(&f.Sources[k])
+			jf.Sources = append(jf.Sources, n)
 		}
 		for _, sc := range f.Servers {
 			if j, ok := ix.serverIndex[sc]; ok {
@@ -203,8 +204,7 @@ func renderJSON(w *bufio.Writer, rep *diag.Report, opts Options) error {
 type jsonIndex struct {
 	certs       []*diag.CertInfo
 	byThumb     map[string]*diag.CertInfo
-	sources     []inventory.Source
-	sourceIndex map[inventory.Source]int
+	sources     inventory.SourceSet // points into the report
 	endpoints   []endpointGroup
 	serverIndex map[diag.ServerCert]int
 }
@@ -215,18 +215,9 @@ type endpointGroup struct {
 }
 
 func indexJSON(rep *diag.Report) *jsonIndex {
-	ix := &jsonIndex{byThumb: certIndex(rep), sourceIndex: map[inventory.Source]int{}, serverIndex: map[diag.ServerCert]int{}}
+	ix := &jsonIndex{byThumb: certIndex(rep), serverIndex: map[diag.ServerCert]int{}}
 	for i := range rep.Certificates {
 		ix.certs = append(ix.certs, &rep.Certificates[i])
-	}
-	source := func(s inventory.Source) int {
-		j, ok := ix.sourceIndex[s]
-		if !ok {
-			j = len(ix.sources)
-			ix.sourceIndex[s] = j
-			ix.sources = append(ix.sources, s)
-		}
-		return j
 	}
 	type key struct{ url, addr, leaf string }
 	groups := map[key]int{}
@@ -245,13 +236,17 @@ func indexJSON(rep *diag.Report) *jsonIndex {
 			groups[k] = g
 			ix.endpoints = append(ix.endpoints, endpointGroup{first: i})
 		}
-		if j := source(ep.Source); !slices.Contains(ix.endpoints[g].sources, j) {
+		src := ep.Source
+		if src == nil {
+			src = &inventory.Source{}
+		}
+		if j, _ := ix.sources.Add(src); !slices.Contains(ix.endpoints[g].sources, j) {
 			ix.endpoints[g].sources = append(ix.endpoints[g].sources, j)
 		}
 	}
 	for i := range rep.Findings {
-		for _, s := range rep.Findings[i].Sources {
-			source(s)
+		for k := range rep.Findings[i].Sources {
+			ix.sources.Add(&rep.Findings[i].Sources[k])
 		}
 	}
 	for i, sc := range rep.Servers {
@@ -259,7 +254,7 @@ func indexJSON(rep *diag.Report) *jsonIndex {
 			ix.serverIndex[sc] = i
 		}
 	}
-	ix.addDirectory(rep, source)
+	ix.addDirectory(rep)
 	slices.SortStableFunc(ix.certs, func(a, b *diag.CertInfo) int {
 		return cmp.Or(cmp.Compare(a.CommonName, b.CommonName), cmp.Compare(a.SHA256, b.SHA256))
 	})

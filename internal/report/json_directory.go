@@ -2,7 +2,6 @@ package report
 
 import (
 	"github.com/exdiag/exdiag/internal/diag"
-	"github.com/exdiag/exdiag/internal/inventory"
 )
 
 // jsonSite is what the Outlook clients of one AD site find in the
@@ -34,14 +33,14 @@ type jsonStoredCert struct {
 
 // addDirectory lists the certificates the directory stores among the
 // document's certificates, and their attributes among its sources.
-func (ix *jsonIndex) addDirectory(rep *diag.Report, source func(inventory.Source) int) {
+func (ix *jsonIndex) addDirectory(rep *diag.Report) {
 	for i := range rep.DirectoryCertificates {
 		dc := &rep.DirectoryCertificates[i]
 		if _, ok := ix.byThumb[dc.Cert.Thumbprint]; !ok {
 			ix.byThumb[dc.Cert.Thumbprint] = &dc.Cert
 			ix.certs = append(ix.certs, &dc.Cert)
 		}
-		source(dc.Source)
+		ix.sources.Add(&dc.Source)
 	}
 }
 
@@ -54,5 +53,6 @@ func (ix *jsonIndex) site(v *diag.SiteView) jsonSite {
 }
 
 func (ix *jsonIndex) storedCert(c *diag.StoredCertificate) jsonStoredCert {
-	return jsonStoredCert{Role: c.Role, Source: ix.sourceIndex[c.Source], Certificate: ix.key(c.Cert.Thumbprint)}
+	n, _ := ix.sources.Add(&c.Source)
+	return jsonStoredCert{Role: c.Role, Source: n, Certificate: ix.key(c.Cert.Thumbprint)}
 }

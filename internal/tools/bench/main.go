@@ -23,6 +23,9 @@ import (
 )
 
 func main() {
+	if os.Getenv(spawnEnv) == "1" {
+		os.Exit(spawn(os.Args[1:]))
+	}
 	sizes := flag.String("servers", "100,1000,5000", "organisation sizes to measure, comma-separated")
 	dead := flag.Int("dead", 200, "dead servers in the dead-endpoints run (0 skips it)")
 	timeout := flag.Duration("timeout", 3*time.Second, "exdiag --timeout")
@@ -125,11 +128,10 @@ func measure(bin string, n, dead int, timeout time.Duration, conc, sample int, e
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = nil, &stderr
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	if r.rssMB, err = spawned(cmd); err != nil {
 		return r, fmt.Errorf("exdiag check (%d servers): %v\n%s", n, err, stderr.String())
 	}
 	r.wall = time.Since(start)
-	r.rssMB = peakRSSMB(cmd.ProcessState)
 	parseStats(&r, stderr.String())
 	if r.conc = conc; conc == 0 {
 		r.conc = probe.DefaultConcurrency
