@@ -60,11 +60,7 @@ func TestScriptFileIsCheckedFirst(t *testing.T) {
 // the run as a chosen connection starts: a real connection to a real
 // server, cut short, while reading the directory or while probing.
 func TestInterruptExits130(t *testing.T) {
-	l, err := lab.Start("kb940726")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labScenario(t, "kb940726")
 	for _, tc := range []struct {
 		name   string
 		atLDAP bool

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
-
-	"github.com/exdiag/exdiag/internal/lab"
 )
 
 // v1 is the exdiag.report/v1 document, as that schema wrote it: every
@@ -56,11 +54,7 @@ type (
 // The demo's all scenario is at least five times smaller in JSON v2 than
 // in v1: each certificate and directory value is listed once.
 func TestJSONv2IsFiveTimesSmaller(t *testing.T) {
-	l, err := lab.Start("all")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labScenario(t, "all")
 	v2, _, _ := runLab(t, l, 0, "--format", "json")
 	full, _, _ := runLab(t, l, 0, "--format", "json", "--verbose")
 	var doc struct {

@@ -38,11 +38,7 @@ func TestCheckNTLM(t *testing.T) {
 // A wrong password gets AD's answer (result 49, data 52e) and its hint,
 // and the password appears nowhere.
 func TestCheckNTLMWrongPassword(t *testing.T) {
-	l, err := lab.Start("healthy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labScenario(t, "healthy")
 	const wrong = "Not-The-Lab-Password-3c9"
 	args := append([]string{"check", "--ldap-url", "ldaps://" + l.LDAP.LDAPSAddr(), "--auth", "ntlm", "--user", lab.LabUser, "--password-stdin"}, l.NetworkArgs()...)
 	r := runWith(wrong+"\n", nil, args...)

@@ -16,11 +16,7 @@ import (
 // never answers stops the run (exit 3), as --dns-server does; a value that
 // is no address is a usage error.
 func TestExternalDNSServer(t *testing.T) {
-	l, err := lab.Start("hybrid")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labScenario(t, "hybrid")
 	args := append([]string{"check"}, l.CheckArgs()...)
 	i := slices.Index(args, "--external-dns-server")
 	if i < 0 || l.PublicDNS == nil {

@@ -20,11 +20,7 @@ import (
 func TestMarkdownScenariosRender(t *testing.T) {
 	for _, name := range lab.Scenarios() {
 		t.Run(name, func(t *testing.T) {
-			l, err := lab.Start(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer l.Close()
+			l := labScenario(t, name)
 			for _, verbose := range []bool{false, true} {
 				args := []string{"--format", "markdown"}
 				if verbose {
@@ -49,11 +45,7 @@ func TestMarkdownScenariosRender(t *testing.T) {
 // look at; the assertions read the DOM the browser built.
 func TestHTMLReportInBrowser(t *testing.T) {
 	browser := reporttest.Chromium(t)
-	l, err := lab.Start("all")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labScenario(t, "all")
 	page, _, _ := runLab(t, l, 0, "--format", "html")
 	js, _, _ := runLab(t, l, 0, "--format", "json")
 	var want struct {

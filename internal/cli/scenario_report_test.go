@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +23,18 @@ var reportFormats = []struct{ ext, format string }{
 	{"txt", "text"}, {"md", "markdown"}, {"html", "html"}, {"json", "json"}, {"junit.xml", "junit"}, {"nagios.txt", "nagios"},
 }
 
+// labScenario starts the lab of a scenario for the test and closes it at
+// the test's end.
+func labScenario(t *testing.T, name string) *lab.Lab {
+	t.Helper()
+	l, err := lab.Start(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
 // runLab runs exdiag check against a running lab with a fixed run time and
 // stdout as a terminal of the given width when width > 0.
 func runLab(t *testing.T, l *lab.Lab, width int, args ...string) (stdout, stderr string, code int) {
@@ -38,21 +49,12 @@ func runLab(t *testing.T, l *lab.Lab, width int, args ...string) (stdout, stderr
 	return out.String(), errOut.String(), code
 }
 
-// maskLabPorts replaces the lab's ports, which change from run to run.
-func maskLabPorts(s string) string {
-	return regexp.MustCompile(`(127\.0\.0\.\d+):\d{2,5}\b`).ReplaceAllString(s, "$1:PORT")
-}
-
 // Every scenario's report in every format is pinned byte for byte, but for
 // the lab's ports: fixed clocks, deterministic certificates, stable sorts.
 func TestScenarioReports(t *testing.T) {
 	for _, name := range lab.Scenarios() {
 		t.Run(name, func(t *testing.T) {
-			l, err := lab.Start(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer l.Close()
+			l := labScenario(t, name)
 			for _, rf := range reportFormats {
 				stdout, stderr, code := runLab(t, l, 0, "--format", rf.format, "--color", "never")
 				failed := code == ExitNoRun || code == ExitUsage
@@ -62,7 +64,7 @@ func TestScenarioReports(t *testing.T) {
 				if failed {
 					t.Fatalf("%s: exit %d:\n%s", rf.format, code, stderr)
 				}
-				golden(t, name+"."+rf.ext, maskLabPorts(stdout))
+				golden(t, name+"."+rf.ext, maskLab(stdout))
 			}
 		})
 	}
@@ -97,11 +99,7 @@ func proseProblems(text string, width int, commands []string) []string {
 func TestTextReportIsShort(t *testing.T) {
 	for _, name := range lab.Scenarios() {
 		t.Run(name, func(t *testing.T) {
-			l, err := lab.Start(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer l.Close()
+			l := labScenario(t, name)
 			js, _, _ := runLab(t, l, 0, "--format", "json")
 			var r fixJSON
 			decodeJSON(t, js, &r)

@@ -163,11 +163,7 @@ func TestLDIFMatchesLDAP(t *testing.T) {
 // --no-revocation fetches no CRL or OCSP answer, so no revocation finding
 // remains, while the rest of the run is the same.
 func TestNoRevocation(t *testing.T) {
-	l, err := lab.Start("clients")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labScenario(t, "clients")
 	run := func(extra ...string) []string {
 		out, stderr, _ := runCLI(t, lab.LabPassword+"\n", append(append([]string{"check", "--format", "json"}, l.CheckArgs()...), extra...)...)
 		lines := summary(t, out)

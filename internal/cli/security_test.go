@@ -352,11 +352,7 @@ func TestDirectoryValuesCannotRewriteTheTerminal(t *testing.T) {
 // error cannot make exdiag print it: in no format, on no stream, in no
 // escaped form (JSON, XML, HTML, Markdown, the escapes of unsafe text).
 func TestEchoedPasswordIsRedacted(t *testing.T) {
-	l, err := lab.Start("kb940726")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := labScenario(t, "kb940726")
 	args := canaryDCWith(t, l, func(s *lab.LDAPSpec) { s.EchoPassword = true })
 	const pw = `Wr0ng"<pa&ss>'\\x`
 	forms := []string{pw, `Wr0ng\"\u003cpa\u0026ss\u003e'\\\\x`, `Wr0ng&#34;&lt;pa&amp;ss&gt;&#39;\\x`, `pa&ss`, `Wr0ng`}

@@ -7,28 +7,6 @@ import (
 	"github.com/exdiag/exdiag/internal/diag"
 )
 
-func TestClean(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"mail.contoso.com", "mail.contoso.com"},
-		{"", ""},
-		{"CN=Smith\\, John", "CN=Smith\\, John"},
-		{"café – 東京", "café – 東京"},
-		{"\x1b[31mred\x1b[0m", `\x1b[31mred\x1b[0m`},
-		{"a\nb\rc\td", `a\nb\rc\td`},
-		{"\x00\x07\x7f", `\x00\x07\x7f`},
-		{"\u009b2J\u0085", `\u009b2J\u0085`},
-		{"bad \x9b\xff byte", `bad \x9b\xff byte`},
-		{"txt\u202eexe.doc", `txt\u202eexe.doc`},
-		{"\u2066\u2069\u200e\u200f\u061c", `\u2066\u2069\u200e\u200f\u061c`},
-		{"line\u2028para\u2029", `line\u2028para\u2029`},
-		{"\uFFFD stays", "\uFFFD stays"},
-	} {
-		if got := clean(tc.in); got != tc.want {
-			t.Errorf("clean(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestMarkdownEscapes(t *testing.T) {
 	for _, tc := range []struct{ in, text, code string }{
 		{"mail.contoso.com", "mail.contoso.com", "`mail.contoso.com`"},

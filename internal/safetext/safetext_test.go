@@ -9,6 +9,8 @@ import (
 func TestEscape(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"mail.contoso.com", "mail.contoso.com"},
+		{"", ""},
+		{"CN=Smith\\, John", "CN=Smith\\, John"},
 		{"café – 東京 \ufffd", "café – 東京 \ufffd"},
 		{"\x1b[31mred\x1b[0m", `\x1b[31mred\x1b[0m`},
 		{"a\nb\rc\td", `a\nb\rc\td`},
