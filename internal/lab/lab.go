@@ -193,7 +193,17 @@ func (l *Lab) tryTLS() error {
 	for _, s := range org.Servers {
 		for _, ln := range s.listeners() {
 			port, ok := l.Ports[ln.port]
-			if !ok || ln.off {
+			if !ok {
+				continue
+			}
+			if ln.off {
+				// Nothing may answer there: freePort checked 127.0.0.1
+				// only, and anything listening at the server's address (an
+				// earlier lab's socket not yet released, another process)
+				// would answer in place of a refusal. Seen once under Wine.
+				if err := portFree(net.JoinHostPort(s.IP, strconv.Itoa(port))); err != nil {
+					return err
+				}
 				continue
 			}
 			certs := map[string]tls.Certificate{"": l.certs[ln.cert]}
@@ -228,6 +238,15 @@ func (l *Lab) tryTLS() error {
 		}
 	}
 	return nil
+}
+
+// portFree checks that nothing listens on addr by listening there briefly.
+func portFree(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return ln.Close()
 }
 
 func freePort() (int, error) {
